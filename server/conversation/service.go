@@ -1,0 +1,343 @@
+// Package conversation runs conversations: starting them, visitor turns through the
+// agent, identification, listing, closing and watching their events.
+package conversation
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+
+	"github.com/tandemhq/tandem/server/auth"
+	"github.com/tandemhq/tandem/server/domain"
+	"github.com/tandemhq/tandem/server/hub"
+)
+
+// Store is the storage the service needs.
+type Store interface {
+	// Account returns the account, or ENotFound.
+	Account(ctx context.Context, id string) (domain.Account, error)
+	// CreateConversation stores a new conversation with its first events.
+	CreateConversation(ctx context.Context, c domain.Conversation, events []domain.Event) error
+	// ApplyChange stores a change; EConflict if the conversation moved or the turn exists.
+	ApplyChange(ctx context.Context, ch domain.ConversationChange) error
+	// Conversation returns a conversation of the account, or ENotFound.
+	Conversation(ctx context.Context, accountID, id string) (domain.Conversation, error)
+	// ListConversations returns the account's conversations matching the filter.
+	ListConversations(ctx context.Context, accountID string, f domain.ConversationFilter) ([]domain.Conversation, error)
+	// Messages returns a conversation's transcript in order.
+	Messages(ctx context.Context, accountID, conversationID string) ([]domain.Message, error)
+	// RecentMessages returns a conversation's last messages, oldest first.
+	RecentMessages(ctx context.Context, accountID, conversationID string, limit int) ([]domain.Message, error)
+	// Turn returns the messages of the turn with the idempotency key, or ENotFound.
+	Turn(ctx context.Context, accountID, conversationID, idempotencyKey string) ([]domain.Message, error)
+	// EventsAfter returns a conversation's events after a sequence number.
+	EventsAfter(ctx context.Context, accountID, conversationID string, afterSequence int64, limit int) ([]domain.Event, error)
+	// AccountEvents returns the account's events after a cursor.
+	AccountEvents(ctx context.Context, accountID string, f domain.EventFilter) ([]domain.Event, error)
+	// LatestCursor returns a cursor after which only events committed from now on follow.
+	LatestCursor(ctx context.Context, accountID string) (string, error)
+}
+
+// Config tunes the service.
+type Config struct {
+	// HistoryLength is how many earlier messages the agent sees.
+	HistoryLength int
+	// Heartbeat is how often idle streams get a heartbeat.
+	Heartbeat time.Duration
+}
+
+// Service runs conversations.
+type Service struct {
+	store  Store
+	agent  domain.Agent
+	tokens *auth.VisitorTokens
+	hub    *hub.Hub
+	cfg    Config
+	now    func() time.Time
+}
+
+// NewService returns a Service.
+func NewService(store Store, agent domain.Agent, tokens *auth.VisitorTokens, h *hub.Hub, cfg Config) *Service {
+	if cfg.HistoryLength == 0 {
+		cfg.HistoryLength = 20
+	}
+	if cfg.Heartbeat == 0 {
+		cfg.Heartbeat = 15 * time.Second
+	}
+	return &Service{store: store, agent: agent, tokens: tokens, hub: h, cfg: cfg, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
+}
+
+// StartInput describes a conversation to start.
+type StartInput struct {
+	// Channel is where it takes place.
+	Channel domain.Channel
+	// SenderAddress is the sender's phone number or email on gateway channels.
+	SenderAddress string
+	// IdentityToken optionally authenticates the visitor.
+	IdentityToken string
+	// PageURL is the page the widget runs on.
+	PageURL string
+	// Locale is the visitor's language tag.
+	Locale string
+}
+
+// Started is a new conversation with the visitor's credential.
+type Started struct {
+	// Conversation is the new conversation.
+	Conversation domain.Conversation
+	// VisitorToken is the credential for this conversation only.
+	VisitorToken string
+	// VisitorTokenExpiry is when the token expires.
+	VisitorTokenExpiry time.Time
+	// Messages are the opening messages.
+	Messages []domain.Message
+}
+
+// Start opens a conversation for the principal: the site key starts web chat, a SERVICE
+// key starts gateway channels. Returns EPermission for the wrong channel and EInvalid
+// for a bad identity token.
+func (s *Service) Start(ctx context.Context, p domain.Principal, in StartInput) (Started, error) {
+	switch {
+	case p.Kind == domain.PrincipalSiteKey && in.Channel != domain.ChannelWebchat:
+		return Started{}, domain.Errorf(domain.EPermission, "the site key starts web chat conversations only; SMS, WhatsApp and email conversations come from the messaging gateway's SERVICE key")
+	case p.Kind == domain.PrincipalAPIKey && in.Channel == domain.ChannelWebchat:
+		return Started{}, domain.Errorf(domain.EPermission, "web chat conversations start from the widget with the account's site key")
+	}
+	acc, err := s.store.Account(ctx, p.AccountID)
+	if err != nil {
+		return Started{}, err
+	}
+	visitor := domain.Visitor{Address: in.SenderAddress}
+	if in.Channel == domain.ChannelEmail {
+		visitor.Email = in.SenderAddress
+	}
+	if in.IdentityToken != "" {
+		id, err := auth.VerifyIdentity(in.IdentityToken, acc.IdentitySecret)
+		if err != nil {
+			return Started{}, err
+		}
+		id.Address = visitor.Address
+		if id.Email == "" {
+			id.Email = visitor.Email
+		}
+		visitor = id
+	}
+	now := s.now()
+	c := domain.Conversation{
+		AccountID: acc.ID, ID: uuid.NewString(), Channel: in.Channel, Status: domain.StatusAIActive,
+		Visitor: visitor, Locale: in.Locale, PageURL: in.PageURL, CreatedAt: now, UpdatedAt: now,
+	}
+	greeting := domain.Message{Author: domain.AuthorAIAgent, Text: acc.Greeting}
+	started := c
+	b := newChange(c, now)
+	b.add(domain.Event{Type: domain.EventConversationStarted, Conversation: &started})
+	b.addMessage(greeting)
+	ch := b.build()
+	if err := s.store.CreateConversation(ctx, ch.Conversation, ch.Events); err != nil {
+		return Started{}, err
+	}
+	token, exp := s.tokens.Issue(acc.ID, c.ID)
+	return Started{Conversation: ch.Conversation, VisitorToken: token, VisitorTokenExpiry: exp, Messages: messagesOf(ch.Events)}, nil
+}
+
+// SendInput is one visitor turn.
+type SendInput struct {
+	// ConversationID is the conversation.
+	ConversationID string
+	// IdempotencyKey makes retries safe.
+	IdempotencyKey string
+	// Text is the typed text (or empty when QuickReplyID is set).
+	Text string
+	// QuickReplyID is the pressed quick reply.
+	QuickReplyID string
+}
+
+// MaxMessageLength is the longest visitor message, in characters, after trimming.
+const MaxMessageLength = 4000
+
+// Send stores the visitor's message, runs the agent and stores its reply, atomically.
+// A retry with the same idempotency key returns the original messages and writes
+// nothing. Returns EFailedPrecondition on a closed conversation.
+func (s *Service) Send(ctx context.Context, p domain.Principal, in SendInput) (domain.Conversation, []domain.Message, error) {
+	if err := p.CheckConversation(in.ConversationID); err != nil {
+		return domain.Conversation{}, nil, err
+	}
+	text := strings.TrimSpace(in.Text)
+	if in.QuickReplyID == "" && (text == "" || utf8.RuneCountInString(text) > MaxMessageLength) {
+		return domain.Conversation{}, nil, domain.Errorf(domain.EInvalid, "text must be 1 to %d characters after trimming spaces", MaxMessageLength)
+	}
+	if text == "" {
+		text = in.QuickReplyID
+	}
+	for attempt := 0; ; attempt++ {
+		c, err := s.store.Conversation(ctx, p.AccountID, in.ConversationID)
+		if err != nil {
+			return domain.Conversation{}, nil, err
+		}
+		if c.Status == domain.StatusClosed {
+			if msgs, err := s.store.Turn(ctx, p.AccountID, c.ID, in.IdempotencyKey); err == nil {
+				return c, msgs, nil
+			}
+			return domain.Conversation{}, nil, domain.Errorf(domain.EFailedPrecondition, "conversation is closed: start a new conversation to keep chatting")
+		}
+		history, err := s.store.RecentMessages(ctx, p.AccountID, c.ID, s.cfg.HistoryLength)
+		if err != nil {
+			return domain.Conversation{}, nil, err
+		}
+		now := s.now()
+		visitorMsg := domain.Message{Author: domain.AuthorVisitor, Text: text}
+		reply, err := s.agent.Respond(ctx, domain.Turn{Conversation: c, History: history, Message: visitorMsg, QuickReplyID: in.QuickReplyID})
+		if err != nil {
+			return domain.Conversation{}, nil, err
+		}
+		b := newChange(c, now)
+		b.setSkill(reply.Skill, reply.Confidence)
+		visitorMsg.Skill = b.conv.ActiveSkill
+		b.addMessage(visitorMsg)
+		for _, m := range reply.Messages {
+			if m.Skill == "" && m.Author == domain.AuthorAIAgent {
+				m.Skill = b.conv.ActiveSkill
+			}
+			b.addMessage(m)
+		}
+		b.setStatus(reply.Status)
+		ch := b.build()
+		ch.IdempotencyKey = in.IdempotencyKey
+		err = s.store.ApplyChange(ctx, ch)
+		switch {
+		case err == nil:
+			return ch.Conversation, messagesOf(ch.Events), nil
+		case domain.CodeOf(err) != domain.EConflict:
+			return domain.Conversation{}, nil, err
+		}
+		if msgs, terr := s.store.Turn(ctx, p.AccountID, c.ID, in.IdempotencyKey); terr == nil {
+			cur, cerr := s.store.Conversation(ctx, p.AccountID, c.ID)
+			return cur, msgs, cerr
+		}
+		if attempt == 2 {
+			return domain.Conversation{}, nil, domain.Errorf(domain.EUnavailable, "the conversation is busy with other messages: retry with the same idempotency key")
+		}
+	}
+}
+
+// IdentifyInput identifies the visitor: exactly one of the fields is set.
+type IdentifyInput struct {
+	// ConversationID is the conversation.
+	ConversationID string
+	// IdentityToken logs the visitor in.
+	IdentityToken string
+	// Email records the visitor's email address.
+	Email string
+}
+
+// Identify logs the visitor in or records their email.
+func (s *Service) Identify(ctx context.Context, p domain.Principal, in IdentifyInput) (domain.Conversation, error) {
+	if err := p.CheckConversation(in.ConversationID); err != nil {
+		return domain.Conversation{}, err
+	}
+	return s.change(ctx, p, in.ConversationID, func(c domain.Conversation, b *change) error {
+		v := c.Visitor
+		if in.IdentityToken != "" {
+			acc, err := s.store.Account(ctx, p.AccountID)
+			if err != nil {
+				return err
+			}
+			id, err := auth.VerifyIdentity(in.IdentityToken, acc.IdentitySecret)
+			if err != nil {
+				return err
+			}
+			id.Address = v.Address
+			if id.Email == "" {
+				id.Email = v.Email
+			}
+			v = id
+		} else {
+			v.Email = in.Email
+		}
+		b.conv.Visitor = v
+		b.add(domain.Event{Type: domain.EventVisitorIdentified, Visitor: &v})
+		return nil
+	})
+}
+
+// Close ends a conversation and records who closed it and why.
+func (s *Service) Close(ctx context.Context, p domain.Principal, conversationID, reason string) (domain.Conversation, error) {
+	if err := p.CheckConversation(conversationID); err != nil {
+		return domain.Conversation{}, err
+	}
+	return s.change(ctx, p, conversationID, func(c domain.Conversation, b *change) error {
+		b.conv.ClosedAt = b.now
+		b.conv.ClosedBy = p.Actor()
+		b.conv.CloseReason = strings.TrimSpace(reason)
+		b.conv.Outcome = domain.OutcomeResolved
+		if c.Status == domain.StatusWithTeam {
+			b.conv.Outcome = domain.OutcomeRoutedToTeam
+		}
+		b.setStatus(domain.StatusClosed)
+		return nil
+	})
+}
+
+// change applies fn's change to an open conversation, retrying when it moved meanwhile.
+func (s *Service) change(ctx context.Context, p domain.Principal, id string, fn func(domain.Conversation, *change) error) (domain.Conversation, error) {
+	for attempt := 0; ; attempt++ {
+		c, err := s.store.Conversation(ctx, p.AccountID, id)
+		if err != nil {
+			return domain.Conversation{}, err
+		}
+		if c.Status == domain.StatusClosed {
+			return domain.Conversation{}, domain.Errorf(domain.EFailedPrecondition, "conversation is already closed")
+		}
+		b := newChange(c, s.now())
+		if err := fn(c, b); err != nil {
+			return domain.Conversation{}, err
+		}
+		ch := b.build()
+		err = s.store.ApplyChange(ctx, ch)
+		if err == nil {
+			return ch.Conversation, nil
+		}
+		if domain.CodeOf(err) != domain.EConflict || attempt == 2 {
+			return domain.Conversation{}, err
+		}
+	}
+}
+
+// Get returns a conversation and its transcript.
+func (s *Service) Get(ctx context.Context, p domain.Principal, id string) (domain.Conversation, []domain.Message, error) {
+	if err := p.CheckConversation(id); err != nil {
+		return domain.Conversation{}, nil, err
+	}
+	c, err := s.store.Conversation(ctx, p.AccountID, id)
+	if err != nil {
+		return domain.Conversation{}, nil, err
+	}
+	msgs, err := s.store.Messages(ctx, p.AccountID, id)
+	return c, msgs, err
+}
+
+// List returns a page of the account's conversations, newest first, and the position to
+// continue from (nil on the last page).
+func (s *Service) List(ctx context.Context, p domain.Principal, f domain.ConversationFilter) ([]domain.Conversation, *domain.ConversationPosition, error) {
+	limit := f.Limit
+	f.Limit = limit + 1
+	cs, err := s.store.ListConversations(ctx, p.AccountID, f)
+	if err != nil || len(cs) <= limit {
+		return cs, nil, err
+	}
+	last := cs[limit-1]
+	return cs[:limit], &domain.ConversationPosition{CreatedAt: last.CreatedAt, ID: last.ID}, nil
+}
+
+func messagesOf(events []domain.Event) []domain.Message {
+	var msgs []domain.Message
+	for _, e := range events {
+		if e.Message != nil {
+			msgs = append(msgs, *e.Message)
+		}
+	}
+	return msgs
+}

@@ -1,0 +1,110 @@
+package conversation
+
+import (
+	"context"
+	"time"
+
+	"github.com/tandemhq/tandem/server/domain"
+)
+
+// Sink receives a stream's events and heartbeats; an error ends the stream.
+type Sink interface {
+	// Event delivers one event.
+	Event(domain.Event) error
+	// Heartbeat tells an idle client the stream is alive.
+	Heartbeat(time.Time) error
+}
+
+// pageSize is how many events a stream reads at a time.
+const pageSize = 200
+
+// Watch sends a conversation's events after afterSequence, then live ones, until ctx ends
+// or the sink fails. A client that reconnects with the last sequence it saw gets exactly
+// what it missed.
+func (s *Service) Watch(ctx context.Context, p domain.Principal, conversationID string, afterSequence int64, sink Sink) error {
+	if err := p.CheckConversation(conversationID); err != nil {
+		return err
+	}
+	if _, err := s.store.Conversation(ctx, p.AccountID, conversationID); err != nil {
+		return err
+	}
+	sub := s.hub.SubscribeConversation(p.AccountID, conversationID)
+	defer sub.Close()
+	return s.pump(ctx, sub.C, sink, false, func() (int, error) {
+		events, err := s.store.EventsAfter(ctx, p.AccountID, conversationID, afterSequence, pageSize)
+		for _, e := range events {
+			if err := sink.Event(e); err != nil {
+				return 0, err
+			}
+			afterSequence = e.Sequence
+		}
+		return len(events), err
+	})
+}
+
+// Stream sends the account's events matching the filter after its cursor, then live ones.
+// An empty cursor starts with events committed from now on.
+func (s *Service) Stream(ctx context.Context, p domain.Principal, f domain.EventFilter, sink Sink) error {
+	sub := s.hub.SubscribeAccount(p.AccountID)
+	defer sub.Close()
+	f.Limit = pageSize
+	if f.AfterCursor == "" {
+		latest, err := s.store.LatestCursor(ctx, p.AccountID)
+		if err != nil {
+			return err
+		}
+		f.AfterCursor = latest
+	}
+	return s.pump(ctx, sub.C, sink, true, func() (int, error) {
+		events, err := s.store.AccountEvents(ctx, p.AccountID, f)
+		for _, e := range events {
+			if err := sink.Event(e); err != nil {
+				return 0, err
+			}
+			f.AfterCursor = e.Cursor
+		}
+		return len(events), err
+	})
+}
+
+// settleDelays are when an account stream reads again after a wake. The account stream
+// holds back events while an older transaction is still running, and that transaction's
+// commit may wake nobody (it can belong to another account), so these re-reads deliver
+// held-back events promptly.
+var settleDelays = []time.Duration{20 * time.Millisecond, 100 * time.Millisecond, 500 * time.Millisecond, 2 * time.Second}
+
+// pump calls read until it drains, then waits for a wake or sends a heartbeat. With
+// settle it also re-reads at settleDelays after each wake.
+func (s *Service) pump(ctx context.Context, wake <-chan struct{}, sink Sink, settle bool, read func() (int, error)) error {
+	heartbeat := time.NewTicker(s.cfg.Heartbeat)
+	defer heartbeat.Stop()
+	reread := time.NewTimer(time.Hour)
+	reread.Stop()
+	step := len(settleDelays)
+	for {
+		n, err := read()
+		if err != nil {
+			return err
+		}
+		if n == pageSize {
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-wake:
+			if settle {
+				step = 0
+				reread.Reset(settleDelays[0])
+			}
+		case <-reread.C:
+			if step++; step < len(settleDelays) {
+				reread.Reset(settleDelays[step] - settleDelays[step-1])
+			}
+		case t := <-heartbeat.C:
+			if err := sink.Heartbeat(t.UTC()); err != nil {
+				return err
+			}
+		}
+	}
+}

@@ -1,0 +1,500 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/tandemhq/tandem/server/domain"
+	"github.com/tandemhq/tandem/store/internal/dbsqlc"
+)
+
+// ErrConcurrentChange is the EConflict error ApplyChange returns when the conversation's
+// last sequence is no longer the change's ExpectedSequence: another change came first.
+// Reload the conversation and compute the change again.
+var ErrConcurrentChange = domain.Errorf(domain.EConflict, "conversation changed concurrently; retry")
+
+// ErrDuplicateTurn is the EConflict error ApplyChange returns when the change's
+// IdempotencyKey was already used in the conversation; Turn returns what that turn
+// wrote. Tell it from ErrConcurrentChange with errors.Is.
+var ErrDuplicateTurn = domain.Errorf(domain.EConflict, "this idempotency key was already used in this conversation")
+
+// messagesIdempotencyIndex is the unique index on messages' idempotency keys.
+const messagesIdempotencyIndex = "messages_idempotency_idx"
+
+// CreateConversation stores the new conversation c and its first events in one
+// transaction, with the messages of its EventMessageAdded events. The events are
+// numbered from 1; c is stored with the last event's sequence and the number of
+// messages, whatever its LastSequence and MessageCount say. Returns EConflict if the
+// conversation exists.
+func (s *Store) CreateConversation(ctx context.Context, c domain.Conversation, events []domain.Event) error {
+	p, err := conversationParams(c)
+	if err != nil {
+		return err
+	}
+	batch, err := newEventBatch(p.AccountID, p.ID, 0, events)
+	if err != nil {
+		return err
+	}
+	p.LastSequence = batch.lastSequence
+	p.MessageCount = int32(len(batch.messages.Sequences))
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := s.queries.ConversationInsert(ctx, tx, p); err != nil {
+			return err
+		}
+		return s.insertEvents(ctx, tx, batch)
+	})
+	return interpret(err, "conversation")
+}
+
+// ApplyChange stores a change to a conversation in one transaction: its new state, the
+// messages of its EventMessageAdded events and its events, numbered from
+// ch.ExpectedSequence+1. The conversation is stored with the last event's sequence and
+// its message count raised by the number of new messages. With an IdempotencyKey, the
+// change's first visitor message (else its first message) records the key and the
+// turn's last sequence, for Turn.
+//
+// Returns ErrConcurrentChange if the conversation's last sequence is no longer
+// ch.ExpectedSequence, ErrDuplicateTurn if the idempotency key was used before, and
+// ENotFound if the account has no such conversation.
+func (s *Store) ApplyChange(ctx context.Context, ch domain.ConversationChange) error {
+	c := ch.Conversation
+	p, err := conversationParams(c)
+	if err != nil {
+		return err
+	}
+	batch, err := newEventBatch(p.AccountID, p.ID, ch.ExpectedSequence, ch.Events)
+	if err != nil {
+		return err
+	}
+	if ch.IdempotencyKey != "" {
+		if err := batch.startTurn(ch.IdempotencyKey); err != nil {
+			return err
+		}
+	}
+	update := dbsqlc.ConversationUpdateParams{
+		Status:               p.Status,
+		VisitorAuthenticated: p.VisitorAuthenticated,
+		VisitorProfileID:     p.VisitorProfileID,
+		VisitorEmail:         p.VisitorEmail,
+		VisitorAddress:       p.VisitorAddress,
+		VisitorName:          p.VisitorName,
+		Locale:               p.Locale,
+		PageURL:              p.PageURL,
+		ActiveSkill:          p.ActiveSkill,
+		LastSequence:         batch.lastSequence,
+		AddedMessages:        int32(len(batch.messages.Sequences)),
+		UpdatedAt:            p.UpdatedAt,
+		ClosedAt:             p.ClosedAt,
+		ClosedByKind:         p.ClosedByKind,
+		ClosedByKeyID:        p.ClosedByKeyID,
+		ClosedByName:         p.ClosedByName,
+		CloseReason:          p.CloseReason,
+		Outcome:              p.Outcome,
+		HandoffID:            p.HandoffID,
+		AccountID:            p.AccountID,
+		ID:                   p.ID,
+		ExpectedSequence:     ch.ExpectedSequence,
+	}
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		n, err := s.queries.ConversationUpdate(ctx, tx, update)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			// Either another change came first or there is no such conversation.
+			_, err := s.queries.ConversationGet(ctx, tx, dbsqlc.ConversationGetParams{AccountID: p.AccountID, ID: p.ID})
+			if err != nil {
+				return err
+			}
+			return ErrConcurrentChange
+		}
+		err = s.insertEvents(ctx, tx, batch)
+		if isUniqueViolation(err, messagesIdempotencyIndex) {
+			return ErrDuplicateTurn
+		}
+		return err
+	})
+	return interpret(err, "conversation")
+}
+
+// Conversation returns the conversation id of account accountID. Returns ENotFound if
+// the account has no such conversation.
+func (s *Store) Conversation(ctx context.Context, accountID, id string) (domain.Conversation, error) {
+	account, err := parseID("account id", accountID)
+	if err != nil {
+		return domain.Conversation{}, err
+	}
+	conversation, err := parseID("conversation id", id)
+	if err != nil {
+		return domain.Conversation{}, err
+	}
+	row, err := s.queries.ConversationGet(ctx, s.pool, dbsqlc.ConversationGetParams{AccountID: account, ID: conversation})
+	if err != nil {
+		return domain.Conversation{}, interpret(err, "conversation")
+	}
+	return conversationFromRow(row), nil
+}
+
+// ListConversations returns the conversations of account accountID that f selects,
+// newest first (by creation time, then id), at most f.Limit of them (100 when it is
+// not positive, never more than 1000). Continuing after the last one returned skips
+// none and repeats none, even while new conversations start.
+func (s *Store) ListConversations(ctx context.Context, accountID string, f domain.ConversationFilter) ([]domain.Conversation, error) {
+	account, err := parseID("account id", accountID)
+	if err != nil {
+		return nil, err
+	}
+	p := dbsqlc.ConversationListParams{
+		AccountID:   account,
+		Statuses:    textArray(f.Statuses),
+		Channels:    textArray(f.Channels),
+		Skills:      textArray(f.Skills),
+		CreatedFrom: timeOrNull(f.From),
+		CreatedTo:   timeOrNull(f.To),
+		Max:         limitParam(f.Limit),
+	}
+	if f.VisitorEmail != "" {
+		p.VisitorEmail = &f.VisitorEmail
+	}
+	if f.After != nil {
+		if p.AfterID, err = parseID("conversation id", f.After.ID); err != nil {
+			return nil, err
+		}
+		p.AfterCreatedAt = &f.After.CreatedAt
+	}
+	rows, err := s.queries.ConversationList(ctx, s.pool, p)
+	if err != nil {
+		return nil, interpret(err, "conversation")
+	}
+	conversations := make([]domain.Conversation, len(rows))
+	for i, r := range rows {
+		conversations[i] = conversationFromRow(r)
+	}
+	return conversations, nil
+}
+
+// Messages returns the transcript of conversation conversationID of account accountID,
+// in order; it is empty if the account has no such conversation.
+func (s *Store) Messages(ctx context.Context, accountID, conversationID string) ([]domain.Message, error) {
+	account, conversation, err := parseConversationIDs(accountID, conversationID)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.queries.MessageListByConversation(ctx, s.pool, dbsqlc.MessageListByConversationParams{
+		AccountID:      account,
+		ConversationID: conversation,
+	})
+	if err != nil {
+		return nil, interpret(err, "message")
+	}
+	return messagesFromRows(rows)
+}
+
+// RecentMessages returns the last limit messages of conversation conversationID of
+// account accountID, oldest first (limit is bounded as in ListConversations).
+func (s *Store) RecentMessages(ctx context.Context, accountID, conversationID string, limit int) ([]domain.Message, error) {
+	account, conversation, err := parseConversationIDs(accountID, conversationID)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.queries.MessageListRecent(ctx, s.pool, dbsqlc.MessageListRecentParams{
+		AccountID:      account,
+		ConversationID: conversation,
+		Max:            limitParam(limit),
+	})
+	if err != nil {
+		return nil, interpret(err, "message")
+	}
+	slices.Reverse(rows)
+	return messagesFromRows(rows)
+}
+
+// Turn returns the messages that the change with idempotencyKey wrote to conversation
+// conversationID of account accountID, in order. Returns ENotFound if the key was
+// never used there.
+func (s *Store) Turn(ctx context.Context, accountID, conversationID, idempotencyKey string) ([]domain.Message, error) {
+	account, conversation, err := parseConversationIDs(accountID, conversationID)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.queries.MessageGetTurn(ctx, s.pool, dbsqlc.MessageGetTurnParams{
+		AccountID:      account,
+		ConversationID: conversation,
+		IdempotencyKey: &idempotencyKey,
+	})
+	if err == nil && len(rows) == 0 {
+		err = pgx.ErrNoRows
+	}
+	if err != nil {
+		return nil, interpret(err, "turn")
+	}
+	return messagesFromRows(rows)
+}
+
+// eventBatch is what a new run of events writes: their messages and the events
+// themselves, as the parameters of the queries that insert many rows.
+type eventBatch struct {
+	messages     dbsqlc.MessageInsertManyParams
+	events       dbsqlc.ConversationEventInsertManyParams
+	lastSequence int64
+	// firstVisitorMessage and firstMessage index messages' arrays (-1 for none).
+	firstVisitorMessage, firstMessage int
+}
+
+// newEventBatch prepares the events of conversation id of account, which must be
+// numbered from afterSequence+1, and the messages of its message events. The events
+// are stored with the conversation's channel, whatever their Channel says.
+func newEventBatch(account, id pgtype.UUID, afterSequence int64, events []domain.Event) (*eventBatch, error) {
+	b := &eventBatch{
+		messages:            dbsqlc.MessageInsertManyParams{AccountID: account, ConversationID: id},
+		events:              dbsqlc.ConversationEventInsertManyParams{AccountID: account, ConversationID: id},
+		lastSequence:        afterSequence,
+		firstVisitorMessage: -1,
+		firstMessage:        -1,
+	}
+	for _, e := range events {
+		if e.Sequence != b.lastSequence+1 {
+			return nil, fmt.Errorf("store: event %s has sequence %d, want %d", e.Type, e.Sequence, b.lastSequence+1)
+		}
+		b.lastSequence = e.Sequence
+		payload, err := encodePayload(e)
+		if err != nil {
+			return nil, err
+		}
+		b.events.Sequences = append(b.events.Sequences, e.Sequence)
+		b.events.Types = append(b.events.Types, string(e.Type))
+		b.events.Payloads = append(b.events.Payloads, payload)
+		b.events.CreatedAts = append(b.events.CreatedAts, e.CreatedAt)
+		if e.Type == domain.EventMessageAdded {
+			if err := b.addMessage(e); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return b, nil
+}
+
+// addMessage adds the message of message event e.
+func (b *eventBatch) addMessage(e domain.Event) error {
+	m := e.Message
+	if m == nil {
+		return fmt.Errorf("store: message event %d has no message", e.Sequence)
+	}
+	id, err := parseID("message id", m.ID)
+	if err != nil {
+		return err
+	}
+	card, err := jsonOrNull(m.Card, m.Card == nil)
+	if err != nil {
+		return err
+	}
+	quickReplies, err := jsonOrNull(m.QuickReplies, len(m.QuickReplies) == 0)
+	if err != nil {
+		return err
+	}
+	links, err := jsonOrNull(m.Links, len(m.Links) == 0)
+	if err != nil {
+		return err
+	}
+	createdAt := m.CreatedAt
+	if createdAt.IsZero() {
+		createdAt = e.CreatedAt
+	}
+	i := len(b.messages.Sequences)
+	if b.firstMessage < 0 {
+		b.firstMessage = i
+	}
+	if b.firstVisitorMessage < 0 && m.Author == domain.AuthorVisitor {
+		b.firstVisitorMessage = i
+	}
+	p := &b.messages
+	p.Sequences = append(p.Sequences, e.Sequence)
+	p.IDs = append(p.IDs, id)
+	p.Authors = append(p.Authors, string(m.Author))
+	p.AuthorNames = append(p.AuthorNames, m.AuthorName)
+	p.Bodies = append(p.Bodies, m.Text)
+	p.Skills = append(p.Skills, string(m.Skill))
+	p.Cards = append(p.Cards, card)
+	p.QuickReplies = append(p.QuickReplies, quickReplies)
+	p.Links = append(p.Links, links)
+	p.CreatedAts = append(p.CreatedAts, createdAt)
+	return nil
+}
+
+// startTurn records key on the batch's first visitor message, else its first message,
+// with the batch's last sequence as the end of the turn.
+func (b *eventBatch) startTurn(key string) error {
+	i := b.firstVisitorMessage
+	if i < 0 {
+		i = b.firstMessage
+	}
+	if i < 0 {
+		return errors.New("store: a change with an idempotency key must add a message")
+	}
+	b.messages.TurnStart = &b.messages.Sequences[i]
+	b.messages.IdempotencyKey = &key
+	b.messages.TurnEnd = &b.lastSequence
+	return nil
+}
+
+// insertEvents inserts the batch's messages, then its events.
+func (s *Store) insertEvents(ctx context.Context, tx pgx.Tx, b *eventBatch) error {
+	if len(b.messages.Sequences) > 0 {
+		if err := s.queries.MessageInsertMany(ctx, tx, b.messages); err != nil {
+			return err
+		}
+	}
+	if len(b.events.Sequences) > 0 {
+		return s.queries.ConversationEventInsertMany(ctx, tx, b.events)
+	}
+	return nil
+}
+
+// jsonOrNull returns v as JSON, or nil (NULL) when null is true.
+func jsonOrNull(v any, null bool) ([]byte, error) {
+	if null {
+		return nil, nil
+	}
+	return json.Marshal(v)
+}
+
+// textArray returns values as a text[] parameter, nil (NULL: no filter) when empty.
+func textArray[T ~string](values []T) []string {
+	if len(values) == 0 {
+		return nil
+	}
+	s := make([]string, len(values))
+	for i, v := range values {
+		s[i] = string(v)
+	}
+	return s
+}
+
+// parseConversationIDs parses the ids of an account and one of its conversations.
+func parseConversationIDs(accountID, conversationID string) (account, conversation pgtype.UUID, err error) {
+	if account, err = parseID("account id", accountID); err != nil {
+		return account, conversation, err
+	}
+	conversation, err = parseID("conversation id", conversationID)
+	return account, conversation, err
+}
+
+// conversationParams returns the parameters that insert c.
+func conversationParams(c domain.Conversation) (dbsqlc.ConversationInsertParams, error) {
+	account, conversation, err := parseConversationIDs(c.AccountID, c.ID)
+	if err != nil {
+		return dbsqlc.ConversationInsertParams{}, err
+	}
+	handoff, err := parseOptionalID("handoff id", c.HandoffID)
+	if err != nil {
+		return dbsqlc.ConversationInsertParams{}, err
+	}
+	return dbsqlc.ConversationInsertParams{
+		AccountID:            account,
+		ID:                   conversation,
+		Channel:              string(c.Channel),
+		Status:               string(c.Status),
+		VisitorAuthenticated: c.Visitor.Authenticated,
+		VisitorProfileID:     c.Visitor.ProfileID,
+		VisitorEmail:         c.Visitor.Email,
+		VisitorAddress:       c.Visitor.Address,
+		VisitorName:          c.Visitor.Name,
+		Locale:               c.Locale,
+		PageURL:              c.PageURL,
+		ActiveSkill:          string(c.ActiveSkill),
+		LastSequence:         c.LastSequence,
+		MessageCount:         int32(c.MessageCount),
+		CreatedAt:            c.CreatedAt,
+		UpdatedAt:            c.UpdatedAt,
+		ClosedAt:             timeOrNull(c.ClosedAt),
+		ClosedByKind:         string(c.ClosedBy.Kind),
+		ClosedByKeyID:        c.ClosedBy.KeyID,
+		ClosedByName:         c.ClosedBy.Name,
+		CloseReason:          c.CloseReason,
+		Outcome:              string(c.Outcome),
+		HandoffID:            handoff,
+	}, nil
+}
+
+// conversationFromRow converts a row of conversations.
+func conversationFromRow(r dbsqlc.Conversation) domain.Conversation {
+	return domain.Conversation{
+		AccountID: idString(r.AccountID),
+		ID:        idString(r.ID),
+		Channel:   domain.Channel(r.Channel),
+		Status:    domain.Status(r.Status),
+		Visitor: domain.Visitor{
+			Authenticated: r.VisitorAuthenticated,
+			ProfileID:     r.VisitorProfileID,
+			Email:         r.VisitorEmail,
+			Address:       r.VisitorAddress,
+			Name:          r.VisitorName,
+		},
+		Locale:       r.Locale,
+		PageURL:      r.PageURL,
+		ActiveSkill:  domain.SkillID(r.ActiveSkill),
+		LastSequence: r.LastSequence,
+		MessageCount: int(r.MessageCount),
+		CreatedAt:    r.CreatedAt.UTC(),
+		UpdatedAt:    r.UpdatedAt.UTC(),
+		ClosedAt:     timeOrZero(r.ClosedAt),
+		ClosedBy: domain.Actor{
+			Kind:  domain.ActorKind(r.ClosedByKind),
+			KeyID: r.ClosedByKeyID,
+			Name:  r.ClosedByName,
+		},
+		CloseReason: r.CloseReason,
+		Outcome:     domain.Outcome(r.Outcome),
+		HandoffID:   idString(r.HandoffID),
+	}
+}
+
+// messagesFromRows converts rows of messages.
+func messagesFromRows(rows []dbsqlc.Message) ([]domain.Message, error) {
+	messages := make([]domain.Message, len(rows))
+	for i, r := range rows {
+		m, err := messageFromRow(r)
+		if err != nil {
+			return nil, err
+		}
+		messages[i] = m
+	}
+	return messages, nil
+}
+
+// messageFromRow converts a row of messages.
+func messageFromRow(r dbsqlc.Message) (domain.Message, error) {
+	m := domain.Message{
+		ID:             idString(r.ID),
+		ConversationID: idString(r.ConversationID),
+		Sequence:       r.Sequence,
+		Author:         domain.Author(r.Author),
+		AuthorName:     r.AuthorName,
+		Text:           r.Body,
+		Skill:          domain.SkillID(r.Skill),
+		CreatedAt:      r.CreatedAt.UTC(),
+	}
+	if r.Card != nil {
+		m.Card = new(domain.Card)
+		if err := json.Unmarshal(r.Card, m.Card); err != nil {
+			return domain.Message{}, fmt.Errorf("store: card of message %s: %w", m.ID, err)
+		}
+	}
+	if r.QuickReplies != nil {
+		if err := json.Unmarshal(r.QuickReplies, &m.QuickReplies); err != nil {
+			return domain.Message{}, fmt.Errorf("store: quick replies of message %s: %w", m.ID, err)
+		}
+	}
+	if r.Links != nil {
+		if err := json.Unmarshal(r.Links, &m.Links); err != nil {
+			return domain.Message{}, fmt.Errorf("store: links of message %s: %w", m.ID, err)
+		}
+	}
+	return m, nil
+}
