@@ -60,7 +60,8 @@ postgres-binaries:
 # ---- everyday targets ---------------------------------------------------------------
 .PHONY: run
 run: postgres-binaries ## Serve the API with the embedded PostgreSQL and the demo account.
-	go run ./cmd/tandemd serve -demo
+	go build -o $(BIN)/tandemd ./cmd/tandemd
+	exec $(BIN)/tandemd serve -demo
 
 .PHONY: generate
 generate: tools ## Regenerate Go and TS code from proto/ and the store from queries/.

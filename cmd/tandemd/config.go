@@ -9,6 +9,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tandemhq/tandem/server/app"
+	"github.com/tandemhq/tandem/server/ratelimit"
 )
 
 // config is tandemd's configuration: environment variables, overridden by flags.
@@ -24,6 +27,7 @@ type config struct {
 	MaxConns        int
 	Demo            bool
 	WidgetDir       string
+	RateLimits      ratelimit.Config
 }
 
 // parseConfig reads the environment, then the flags in args.
@@ -42,6 +46,17 @@ func parseConfig(name string, args []string) (config, error) {
 	fs.IntVar(&c.MaxConns, "db-max-conns", envInt("TANDEM_DB_MAX_CONNS", 20), "database pool size (TANDEM_DB_MAX_CONNS)")
 	fs.BoolVar(&c.Demo, "demo", env("TANDEM_DEMO", "") == "true", "create the demo account if missing and write <data-dir>/demo.env (TANDEM_DEMO)")
 	fs.StringVar(&c.WidgetDir, "widget-dir", env("TANDEM_WIDGET_DIR", ""), "folder of static files served on / (TANDEM_WIDGET_DIR)")
+	c.RateLimits = app.DefaultRateLimits
+	fs.Var(limitFlag{&c.RateLimits.Visitor}, "rate-limit-visitor", "calls per second and burst per visitor token, as RATE:BURST (TANDEM_RATE_LIMIT_VISITOR)")
+	fs.Var(limitFlag{&c.RateLimits.APIKey}, "rate-limit-key", "calls per second and burst per API key, as RATE:BURST (TANDEM_RATE_LIMIT_KEY)")
+	fs.Var(limitFlag{&c.RateLimits.SiteKey}, "rate-limit-site-key", "conversations started per second and burst per site key, as RATE:BURST (TANDEM_RATE_LIMIT_SITE_KEY)")
+	for name, env := range map[string]string{"rate-limit-visitor": "TANDEM_RATE_LIMIT_VISITOR", "rate-limit-key": "TANDEM_RATE_LIMIT_KEY", "rate-limit-site-key": "TANDEM_RATE_LIMIT_SITE_KEY"} {
+		if v := os.Getenv(env); v != "" {
+			if err := fs.Set(name, v); err != nil {
+				return c, fmt.Errorf("%s: %w", env, err)
+			}
+		}
+	}
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -59,6 +74,27 @@ func (c config) corsOrigins() []string {
 		}
 	}
 	return out
+}
+
+// limitFlag parses a rate limit written as RATE:BURST ("5:20").
+type limitFlag struct{ l *ratelimit.Limit }
+
+func (f limitFlag) String() string {
+	if f.l == nil {
+		return ""
+	}
+	return strconv.FormatFloat(f.l.PerSecond, 'g', -1, 64) + ":" + strconv.Itoa(f.l.Burst)
+}
+
+func (f limitFlag) Set(s string) error {
+	rate, burst, ok := strings.Cut(s, ":")
+	r, err1 := strconv.ParseFloat(rate, 64)
+	b, err2 := strconv.Atoi(burst)
+	if !ok || err1 != nil || err2 != nil || r <= 0 || b < 1 {
+		return fmt.Errorf("%q is not RATE:BURST, for example 5:20", s)
+	}
+	*f.l = ratelimit.Limit{PerSecond: r, Burst: b}
+	return nil
 }
 
 func env(key, fallback string) string { return cmp.Or(os.Getenv(key), fallback) }

@@ -41,7 +41,7 @@ func serve(ctx context.Context, args []string) error {
 	}
 	a := app.New(pool, app.Options{
 		Logger: logger, TokenSecret: secret, VisitorTokenTTL: cfg.VisitorTokenTTL, MaxRequestBytes: cfg.MaxRequestBytes,
-		CORSOrigins: cfg.corsOrigins(), Static: static,
+		CORSOrigins: cfg.corsOrigins(), Static: static, RateLimits: cfg.RateLimits,
 	})
 	if cfg.Demo {
 		if err := seedDemo(ctx, a.Store, cfg, logger); err != nil {

@@ -73,7 +73,8 @@ func (s *Service) Stream(ctx context.Context, p domain.Principal, f domain.Event
 // held-back events promptly.
 var settleDelays = []time.Duration{20 * time.Millisecond, 100 * time.Millisecond, 500 * time.Millisecond, 2 * time.Second}
 
-// pump calls read until it drains, then waits for a wake or sends a heartbeat. With
+// pump sends a heartbeat, then calls read until it drains, then waits for a wake or
+// sends a heartbeat. With
 // settle it also re-reads at settleDelays after each wake.
 func (s *Service) pump(ctx context.Context, wake <-chan struct{}, sink Sink, settle bool, read func() (int, error)) error {
 	heartbeat := time.NewTicker(s.cfg.Heartbeat)
@@ -81,6 +82,10 @@ func (s *Service) pump(ctx context.Context, wake <-chan struct{}, sink Sink, set
 	reread := time.NewTimer(time.Hour)
 	reread.Stop()
 	step := len(settleDelays)
+	// A first heartbeat tells the client at once that the stream is open.
+	if err := sink.Heartbeat(s.now()); err != nil {
+		return err
+	}
 	for {
 		n, err := read()
 		if err != nil {
