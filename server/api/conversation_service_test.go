@@ -532,3 +532,15 @@ func TestVisitorRateLimit(t *testing.T) {
 		t.Fatalf("no Retry-After hint in %v", ce.Meta())
 	}
 }
+
+func TestVisitorStreamCap(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t, app.Options{})
+	c := startChat(t, env, "")
+	for range 5 {
+		events, _ := watch(t, t.Context(), c.visitor, c.id, 0)
+		next(t, events) // the stream is open once it delivers
+	}
+	_, errs := watch(t, t.Context(), c.visitor, c.id, 0)
+	wantCode(t, <-errs, connect.CodeResourceExhausted)
+}

@@ -47,6 +47,8 @@ type Config struct {
 	HistoryLength int
 	// Heartbeat is how often idle streams get a heartbeat.
 	Heartbeat time.Duration
+	// MaxVisitorStreams caps the streams one visitor token may hold open on a replica.
+	MaxVisitorStreams int
 }
 
 // Service runs conversations.
@@ -57,6 +59,8 @@ type Service struct {
 	hub    *hub.Hub
 	cfg    Config
 	now    func() time.Time
+
+	visitorStreams streamCounter
 }
 
 // NewService returns a Service.
@@ -66,6 +70,9 @@ func NewService(store Store, agent domain.Agent, tokens *auth.VisitorTokens, h *
 	}
 	if cfg.Heartbeat == 0 {
 		cfg.Heartbeat = 15 * time.Second
+	}
+	if cfg.MaxVisitorStreams == 0 {
+		cfg.MaxVisitorStreams = 5
 	}
 	return &Service{store: store, agent: agent, tokens: tokens, hub: h, cfg: cfg, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
 }

@@ -2,6 +2,8 @@ package conversation
 
 import (
 	"context"
+	"fmt"
+	"sync"
 	"time"
 
 	"github.com/tandemhq/tandem/server/domain"
@@ -27,6 +29,13 @@ func (s *Service) Watch(ctx context.Context, p domain.Principal, conversationID 
 	}
 	if _, err := s.store.Conversation(ctx, p.AccountID, conversationID); err != nil {
 		return err
+	}
+	if p.Kind == domain.PrincipalVisitor {
+		release, err := s.visitorStreams.acquire(conversationID, s.cfg.MaxVisitorStreams)
+		if err != nil {
+			return err
+		}
+		defer release()
 	}
 	sub := s.hub.SubscribeConversation(p.AccountID, conversationID)
 	defer sub.Close()
@@ -112,4 +121,32 @@ func (s *Service) pump(ctx context.Context, wake <-chan struct{}, sink Sink, set
 			}
 		}
 	}
+}
+
+// streamCounter counts each visitor's open streams on this replica.
+type streamCounter struct {
+	mu   sync.Mutex
+	open map[string]int
+}
+
+// acquire takes one of the conversation's stream slots, or returns ERateLimited when all
+// max are taken; release gives it back.
+func (c *streamCounter) acquire(conversationID string, max int) (release func(), err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.open[conversationID] >= max {
+		return nil, &domain.Error{Code: domain.ERateLimited, RetryAfter: 5 * time.Second,
+			Message: fmt.Sprintf("this conversation already has %d open streams: close one (for example another browser tab) first", max)}
+	}
+	if c.open == nil {
+		c.open = map[string]int{}
+	}
+	c.open[conversationID]++
+	return func() {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.open[conversationID]--; c.open[conversationID] == 0 {
+			delete(c.open, conversationID)
+		}
+	}, nil
 }
