@@ -16,8 +16,8 @@ import (
 
 	validatepb "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 
-	tandemv1 "github.com/tandemhq/tandem/gen/tandem/v1"
 	"github.com/tandemhq/tandem/clients/go/tandemclient"
+	tandemv1 "github.com/tandemhq/tandem/gen/tandem/v1"
 	"github.com/tandemhq/tandem/server/app"
 	"github.com/tandemhq/tandem/server/app/apptest"
 	"github.com/tandemhq/tandem/server/domain"

@@ -9,8 +9,9 @@ import (
 	"connectrpc.com/connect"
 	"github.com/golang-jwt/jwt/v5"
 
-	tandemv1 "github.com/tandemhq/tandem/gen/tandem/v1"
 	"github.com/tandemhq/tandem/clients/go/tandemclient"
+	tandemv1 "github.com/tandemhq/tandem/gen/tandem/v1"
+	"github.com/tandemhq/tandem/server/agent"
 	"github.com/tandemhq/tandem/server/app"
 	"github.com/tandemhq/tandem/server/app/apptest"
 	"github.com/tandemhq/tandem/server/domain"
@@ -381,7 +382,7 @@ func TestWatchConversationResumesWithoutGapOrDuplicate(t *testing.T) {
 		t.Fatalf("live event = %v", e)
 	}
 	last := next(t, events).Sequence // the agent's reply
-	cut()                             // the network drops
+	cut()                            // the network drops
 
 	for i := range 3 {
 		if _, err := c.send(t, fmt.Sprintf("turn-%04d", i+2), fmt.Sprintf("message %d", i)); err != nil {
@@ -543,4 +544,29 @@ func TestVisitorStreamCap(t *testing.T) {
 	}
 	_, errs := watch(t, t.Context(), c.visitor, c.id, 0)
 	wantCode(t, <-errs, connect.CodeResourceExhausted)
+}
+
+// slowAgent thinks for a while before giving the unready agent's answer.
+type slowAgent struct{ agent.Unready }
+
+func (a slowAgent) Respond(ctx context.Context, t domain.Turn) (domain.Reply, error) {
+	time.Sleep(600 * time.Millisecond)
+	return a.Unready.Respond(ctx, t)
+}
+
+func TestWatchersSeeTheAgentTyping(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t, app.Options{Agent: slowAgent{}})
+	c := startChat(t, env, "")
+	events, _ := watch(t, t.Context(), c.visitor, c.id, 2)
+	go func() { _, _ = c.send(t, "turn-0001", "hello") }()
+	var types []tandemv1.EventType
+	for len(types) < 4 {
+		types = append(types, next(t, events).Type)
+	}
+	want := []tandemv1.EventType{tandemv1.EventType_EVENT_TYPE_TYPING_STARTED, tandemv1.EventType_EVENT_TYPE_MESSAGE_ADDED,
+		tandemv1.EventType_EVENT_TYPE_MESSAGE_ADDED, tandemv1.EventType_EVENT_TYPE_TYPING_STOPPED}
+	if fmt.Sprint(types) != fmt.Sprint(want) {
+		t.Fatalf("events = %v, want %v", types, want)
+	}
 }

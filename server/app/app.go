@@ -15,6 +15,7 @@ import (
 	"github.com/tandemhq/tandem/server/api"
 	"github.com/tandemhq/tandem/server/auth"
 	"github.com/tandemhq/tandem/server/conversation"
+	"github.com/tandemhq/tandem/server/domain"
 	"github.com/tandemhq/tandem/server/hub"
 	"github.com/tandemhq/tandem/server/ratelimit"
 	"github.com/tandemhq/tandem/store"
@@ -38,6 +39,8 @@ type Options struct {
 	Heartbeat time.Duration
 	// Static serves non-RPC paths (the widget demo), if set.
 	Static http.Handler
+	// Agent answers visitors (default: agent.Unready).
+	Agent domain.Agent
 }
 
 // DefaultRateLimits are generous enough for any person and most integrations.
@@ -74,7 +77,10 @@ func New(pool *pgxpool.Pool, o Options) *App {
 	st := store.New(pool)
 	h := hub.New(o.Logger)
 	tokens := auth.NewVisitorTokens(o.TokenSecret, o.VisitorTokenTTL)
-	conversations := conversation.NewService(st, agent.Unready{}, tokens, h, conversation.Config{Heartbeat: o.Heartbeat})
+	if o.Agent == nil {
+		o.Agent = agent.Unready{}
+	}
+	conversations := conversation.NewService(st, o.Agent, tokens, h, hub.Publisher{Pool: pool}, o.Logger, conversation.Config{Heartbeat: o.Heartbeat})
 	handler := api.NewHandler(api.Deps{
 		Logger: o.Logger, Auth: auth.NewAuthenticator(st, tokens), Limiter: ratelimit.New(o.RateLimits),
 		Conversations: conversations, Ping: pool.Ping, MaxRequestBytes: o.MaxRequestBytes,

@@ -4,6 +4,7 @@ package conversation
 
 import (
 	"context"
+	"log/slog"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -41,6 +42,12 @@ type Store interface {
 	LatestCursor(ctx context.Context, accountID string) (string, error)
 }
 
+// LivePublisher sends live-only events (typing) to every replica's watchers.
+type LivePublisher interface {
+	// Publish sends the event; it is never stored.
+	Publish(ctx context.Context, e domain.Event) error
+}
+
 // Config tunes the service.
 type Config struct {
 	// HistoryLength is how many earlier messages the agent sees.
@@ -49,6 +56,9 @@ type Config struct {
 	Heartbeat time.Duration
 	// MaxVisitorStreams caps the streams one visitor token may hold open on a replica.
 	MaxVisitorStreams int
+	// TypingDelay is how long the agent may think before watchers see it typing, so
+	// fast answers never flicker an indicator.
+	TypingDelay time.Duration
 }
 
 // Service runs conversations.
@@ -57,6 +67,8 @@ type Service struct {
 	agent  domain.Agent
 	tokens *auth.VisitorTokens
 	hub    *hub.Hub
+	live   LivePublisher
+	logger *slog.Logger
 	cfg    Config
 	now    func() time.Time
 
@@ -64,7 +76,7 @@ type Service struct {
 }
 
 // NewService returns a Service.
-func NewService(store Store, agent domain.Agent, tokens *auth.VisitorTokens, h *hub.Hub, cfg Config) *Service {
+func NewService(store Store, agent domain.Agent, tokens *auth.VisitorTokens, h *hub.Hub, live LivePublisher, logger *slog.Logger, cfg Config) *Service {
 	if cfg.HistoryLength == 0 {
 		cfg.HistoryLength = 20
 	}
@@ -74,7 +86,10 @@ func NewService(store Store, agent domain.Agent, tokens *auth.VisitorTokens, h *
 	if cfg.MaxVisitorStreams == 0 {
 		cfg.MaxVisitorStreams = 5
 	}
-	return &Service{store: store, agent: agent, tokens: tokens, hub: h, cfg: cfg, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
+	if cfg.TypingDelay == 0 {
+		cfg.TypingDelay = 300 * time.Millisecond
+	}
+	return &Service{store: store, agent: agent, tokens: tokens, hub: h, live: live, logger: logger, cfg: cfg, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
 }
 
 // StartInput describes a conversation to start.
@@ -196,8 +211,10 @@ func (s *Service) Send(ctx context.Context, p domain.Principal, in SendInput) (d
 		}
 		now := s.now()
 		visitorMsg := domain.Message{Author: domain.AuthorVisitor, Text: text}
+		stopTyping := s.typing(ctx, c)
 		reply, err := s.agent.Respond(ctx, domain.Turn{Conversation: c, History: history, Message: visitorMsg, QuickReplyID: in.QuickReplyID})
 		if err != nil {
+			stopTyping()
 			return domain.Conversation{}, nil, err
 		}
 		b := newChange(c, now)
@@ -214,6 +231,7 @@ func (s *Service) Send(ctx context.Context, p domain.Principal, in SendInput) (d
 		ch := b.build()
 		ch.IdempotencyKey = in.IdempotencyKey
 		err = s.store.ApplyChange(ctx, ch)
+		stopTyping()
 		switch {
 		case err == nil:
 			return ch.Conversation, messagesOf(ch.Events), nil
@@ -227,6 +245,30 @@ func (s *Service) Send(ctx context.Context, p domain.Principal, in SendInput) (d
 		if attempt == 2 {
 			return domain.Conversation{}, nil, domain.Errorf(domain.EUnavailable, "the conversation is busy with other messages: retry with the same idempotency key")
 		}
+	}
+}
+
+// typing shows watchers the agent typing if it thinks longer than the typing delay; the
+// returned stop ends the indicator.
+func (s *Service) typing(ctx context.Context, c domain.Conversation) (stop func()) {
+	started := make(chan struct{})
+	t := time.AfterFunc(s.cfg.TypingDelay, func() {
+		s.publishTyping(ctx, c, domain.EventTypingStarted)
+		close(started)
+	})
+	return func() {
+		if !t.Stop() {
+			<-started
+			s.publishTyping(context.WithoutCancel(ctx), c, domain.EventTypingStopped)
+		}
+	}
+}
+
+func (s *Service) publishTyping(ctx context.Context, c domain.Conversation, t domain.EventType) {
+	e := domain.Event{AccountID: c.AccountID, ConversationID: c.ID, Sequence: c.LastSequence, Type: t,
+		Channel: c.Channel, Typing: domain.AuthorAIAgent, CreatedAt: s.now()}
+	if err := s.live.Publish(ctx, e); err != nil {
+		s.logger.WarnContext(ctx, "publishing a typing indicator", "error", err)
 	}
 }
 

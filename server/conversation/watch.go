@@ -39,7 +39,7 @@ func (s *Service) Watch(ctx context.Context, p domain.Principal, conversationID 
 	}
 	sub := s.hub.SubscribeConversation(p.AccountID, conversationID)
 	defer sub.Close()
-	return s.pump(ctx, sub.C, sink, false, func() (int, error) {
+	return s.pump(ctx, sub.C, sub.Live, sink, false, func() (int, error) {
 		events, err := s.store.EventsAfter(ctx, p.AccountID, conversationID, afterSequence, pageSize)
 		for _, e := range events {
 			if err := sink.Event(e); err != nil {
@@ -64,7 +64,7 @@ func (s *Service) Stream(ctx context.Context, p domain.Principal, f domain.Event
 		}
 		f.AfterCursor = latest
 	}
-	return s.pump(ctx, sub.C, sink, true, func() (int, error) {
+	return s.pump(ctx, sub.C, nil, sink, true, func() (int, error) {
 		events, err := s.store.AccountEvents(ctx, p.AccountID, f)
 		for _, e := range events {
 			if err := sink.Event(e); err != nil {
@@ -82,10 +82,10 @@ func (s *Service) Stream(ctx context.Context, p domain.Principal, f domain.Event
 // held-back events promptly.
 var settleDelays = []time.Duration{20 * time.Millisecond, 100 * time.Millisecond, 500 * time.Millisecond, 2 * time.Second}
 
-// pump sends a heartbeat, then calls read until it drains, then waits for a wake or
-// sends a heartbeat. With
-// settle it also re-reads at settleDelays after each wake.
-func (s *Service) pump(ctx context.Context, wake <-chan struct{}, sink Sink, settle bool, read func() (int, error)) error {
+// pump sends a heartbeat, then calls read until it drains, then waits for a wake, a live
+// event to pass on, or the time for a heartbeat. With settle it also re-reads at
+// settleDelays after each wake.
+func (s *Service) pump(ctx context.Context, wake <-chan struct{}, live <-chan domain.Event, sink Sink, settle bool, read func() (int, error)) error {
 	heartbeat := time.NewTicker(s.cfg.Heartbeat)
 	defer heartbeat.Stop()
 	reread := time.NewTimer(time.Hour)
@@ -111,6 +111,11 @@ func (s *Service) pump(ctx context.Context, wake <-chan struct{}, sink Sink, set
 				step = 0
 				reread.Reset(settleDelays[0])
 			}
+		case e := <-live:
+			if err := sink.Event(e); err != nil {
+				return err
+			}
+			continue
 		case <-reread.C:
 			if step++; step < len(settleDelays) {
 				reread.Reset(settleDelays[step] - settleDelays[step-1])

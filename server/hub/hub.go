@@ -7,6 +7,7 @@ package hub
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -14,21 +15,37 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/tandemhq/tandem/server/domain"
 )
 
 // Channel is the PostgreSQL notification channel the events trigger notifies.
 const Channel = "tandem_events"
+
+// LiveChannel carries live-only events (typing) as JSON; they are never stored.
+const LiveChannel = "tandem_live"
 
 // Subscription wakes its owner when events may be waiting. Wakes coalesce: one pending
 // wake stands for any number of notifications.
 type Subscription struct {
 	// C receives a value when new events may be waiting.
 	C <-chan struct{}
+	// Live receives live-only events of the conversation (typing); a slow reader
+	// misses some, which only ever hides a typing indicator.
+	Live <-chan domain.Event
 
 	c       chan struct{}
+	live    chan domain.Event
 	hub     *Hub
 	key     string
 	account bool
+}
+
+func (s *Subscription) deliver(e domain.Event) {
+	select {
+	case s.live <- e:
+	default:
+	}
 }
 
 func (s *Subscription) wake() {
@@ -69,8 +86,8 @@ func (h *Hub) SubscribeAccount(accountID string) *Subscription {
 }
 
 func (h *Hub) add(key string, account bool) *Subscription {
-	c := make(chan struct{}, 1)
-	s := &Subscription{C: c, c: c, hub: h, key: key, account: account}
+	c, live := make(chan struct{}, 1), make(chan domain.Event, 8)
+	s := &Subscription{C: c, Live: live, c: c, live: live, hub: h, key: key, account: account}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	m := h.index(account)
@@ -150,7 +167,7 @@ func (h *Hub) listenOnce(ctx context.Context, pool *pgxpool.Pool, ready *chan<- 
 		return err
 	}
 	defer conn.Release()
-	if _, err := conn.Exec(ctx, "LISTEN "+Channel); err != nil {
+	if _, err := conn.Exec(ctx, "LISTEN "+Channel+"; LISTEN "+LiveChannel); err != nil {
 		return err
 	}
 	if *ready != nil {
@@ -164,6 +181,10 @@ func (h *Hub) listenOnce(ctx context.Context, pool *pgxpool.Pool, ready *chan<- 
 			conn.Conn().Close(context.Background())
 			return err
 		}
+		if n.Channel == LiveChannel {
+			h.deliverLive(n.Payload)
+			continue
+		}
 		account, rest, ok := strings.Cut(n.Payload, " ")
 		conversation, seq, ok2 := strings.Cut(rest, " ")
 		if _, perr := strconv.ParseInt(seq, 10, 64); !ok || !ok2 || perr != nil {
@@ -171,5 +192,48 @@ func (h *Hub) listenOnce(ctx context.Context, pool *pgxpool.Pool, ready *chan<- 
 			continue
 		}
 		h.Notify(account, conversation)
+	}
+}
+
+// liveEvent is the JSON of a live-only event on LiveChannel.
+type liveEvent struct {
+	AccountID      string           `json:"a"`
+	ConversationID string           `json:"c"`
+	Sequence       int64            `json:"s"`
+	Type           domain.EventType `json:"t"`
+	Channel        domain.Channel   `json:"ch"`
+	Typing         domain.Author    `json:"ty"`
+	CreatedAt      time.Time        `json:"at"`
+}
+
+// Publisher sends live-only events to every replica's watchers through PostgreSQL.
+type Publisher struct {
+	// Pool is the database the replicas listen on.
+	Pool *pgxpool.Pool
+}
+
+// Publish sends a live-only event to every replica's watchers of its conversation.
+func (p Publisher) Publish(ctx context.Context, e domain.Event) error {
+	b, err := json.Marshal(liveEvent{AccountID: e.AccountID, ConversationID: e.ConversationID, Sequence: e.Sequence,
+		Type: e.Type, Channel: e.Channel, Typing: e.Typing, CreatedAt: e.CreatedAt})
+	if err != nil {
+		return err
+	}
+	_, err = p.Pool.Exec(ctx, "SELECT pg_notify($1, $2)", LiveChannel, string(b))
+	return err
+}
+
+func (h *Hub) deliverLive(payload string) {
+	var l liveEvent
+	if err := json.Unmarshal([]byte(payload), &l); err != nil {
+		h.logger.Warn("ignoring malformed live event", "payload", payload)
+		return
+	}
+	e := domain.Event{AccountID: l.AccountID, ConversationID: l.ConversationID, Sequence: l.Sequence, Type: l.Type,
+		Channel: l.Channel, Typing: l.Typing, CreatedAt: l.CreatedAt}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for s := range h.conversations[l.AccountID+" "+l.ConversationID] {
+		s.deliver(e)
 	}
 }
