@@ -19,32 +19,76 @@ FROM conversations
 WHERE account_id = @account_id
     AND id = @id;
 
--- ConversationUpdate writes a conversation's new state only if its last sequence is
--- still @expected_sequence: it affects no row when another change came first.
--- name: ConversationUpdate :execrows
-UPDATE conversations
-SET status = @status,
-    visitor_authenticated = @visitor_authenticated,
-    visitor_profile_id = @visitor_profile_id,
-    visitor_email = @visitor_email,
-    visitor_address = @visitor_address,
-    visitor_name = @visitor_name,
-    locale = @locale,
-    page_url = @page_url,
-    active_skill = @active_skill,
-    last_sequence = @last_sequence,
-    message_count = message_count + @added_messages::integer,
-    updated_at = @updated_at,
-    closed_at = sqlc.narg(closed_at),
-    closed_by_kind = @closed_by_kind,
-    closed_by_key_id = @closed_by_key_id,
-    closed_by_name = @closed_by_name,
-    close_reason = @close_reason,
-    outcome = @outcome,
-    handoff_id = sqlc.narg(handoff_id)
-WHERE account_id = @account_id
-    AND id = @id
-    AND last_sequence = @expected_sequence;
+-- ConversationApplyChange writes a conversation's new state, its new messages and its
+-- new events in one statement (one round trip, atomic), only if its last sequence is
+-- still @expected_sequence: it returns 0 and writes nothing when another change came
+-- first. The message at @turn_start, if any, records the turn's idempotency key.
+-- name: ConversationApplyChange :one
+WITH updated AS (
+    UPDATE conversations AS c
+    SET status = @status,
+        visitor_authenticated = @visitor_authenticated,
+        visitor_profile_id = @visitor_profile_id,
+        visitor_email = @visitor_email,
+        visitor_address = @visitor_address,
+        visitor_name = @visitor_name,
+        locale = @locale,
+        page_url = @page_url,
+        active_skill = @active_skill,
+        last_sequence = @last_sequence,
+        message_count = c.message_count + cardinality(@message_sequences::bigint[]),
+        updated_at = @updated_at,
+        closed_at = sqlc.narg(closed_at),
+        closed_by_kind = @closed_by_kind,
+        closed_by_key_id = @closed_by_key_id,
+        closed_by_name = @closed_by_name,
+        close_reason = @close_reason,
+        outcome = @outcome,
+        handoff_id = sqlc.narg(handoff_id)
+    WHERE c.account_id = @account_id
+        AND c.id = @id
+        AND c.last_sequence = @expected_sequence
+    RETURNING c.account_id, c.id, c.channel
+),
+new_messages AS (
+    INSERT INTO messages (
+        account_id, conversation_id, sequence, id, author, author_name, body, skill,
+        card, quick_replies, links, idempotency_key, turn_end, created_at
+    )
+    SELECT u.account_id, u.id, m.sequence, m.id, m.author, m.author_name, m.body, m.skill,
+        m.card, m.quick_replies, m.links,
+        CASE WHEN m.sequence = sqlc.narg(turn_start)::bigint THEN sqlc.narg(idempotency_key)::text END,
+        CASE WHEN m.sequence = sqlc.narg(turn_start)::bigint THEN sqlc.narg(turn_end)::bigint END,
+        m.created_at
+    FROM updated AS u,
+        (
+            SELECT unnest(@message_sequences::bigint[]) AS sequence,
+                unnest(@message_ids::uuid[]) AS id,
+                unnest(@message_authors::text[]) AS author,
+                unnest(@message_author_names::text[]) AS author_name,
+                unnest(@message_bodies::text[]) AS body,
+                unnest(@message_skills::text[]) AS skill,
+                unnest(@message_cards::jsonb[]) AS card,
+                unnest(@message_quick_replies::jsonb[]) AS quick_replies,
+                unnest(@message_links::jsonb[]) AS links,
+                unnest(@message_created_ats::timestamptz[]) AS created_at
+        ) AS m
+    RETURNING sequence
+),
+new_events AS (
+    INSERT INTO conversation_events (account_id, conversation_id, sequence, channel, type, payload, created_at)
+    SELECT u.account_id, u.id, e.sequence, u.channel, e.type, e.payload, e.created_at
+    FROM updated AS u,
+        (
+            SELECT unnest(@event_sequences::bigint[]) AS sequence,
+                unnest(@event_types::text[]) AS type,
+                unnest(@event_payloads::jsonb[]) AS payload,
+                unnest(@event_created_ats::timestamptz[]) AS created_at
+        ) AS e
+    RETURNING sequence
+)
+SELECT count(*)::bigint
+FROM updated;
 
 -- ConversationList lists newest first, continuing after (@after_created_at, @after_id)
 -- when given; a NULL filter keeps every row.

@@ -52,7 +52,7 @@ func (s *Store) CreateConversation(ctx context.Context, c domain.Conversation, e
 	return interpret(err, "conversation")
 }
 
-// ApplyChange stores a change to a conversation in one transaction: its new state, the
+// ApplyChange stores a change to a conversation in one statement: its new state, the
 // messages of its EventMessageAdded events and its events, numbered from
 // ch.ExpectedSequence+1. The conversation is stored with the last event's sequence and
 // its message count raised by the number of new messages. With an IdempotencyKey, the
@@ -77,7 +77,8 @@ func (s *Store) ApplyChange(ctx context.Context, ch domain.ConversationChange) e
 			return err
 		}
 	}
-	update := dbsqlc.ConversationUpdateParams{
+	m, e := batch.messages, batch.events
+	update := dbsqlc.ConversationApplyChangeParams{
 		Status:               p.Status,
 		VisitorAuthenticated: p.VisitorAuthenticated,
 		VisitorProfileID:     p.VisitorProfileID,
@@ -88,7 +89,6 @@ func (s *Store) ApplyChange(ctx context.Context, ch domain.ConversationChange) e
 		PageURL:              p.PageURL,
 		ActiveSkill:          p.ActiveSkill,
 		LastSequence:         batch.lastSequence,
-		AddedMessages:        int32(len(batch.messages.Sequences)),
 		UpdatedAt:            p.UpdatedAt,
 		ClosedAt:             p.ClosedAt,
 		ClosedByKind:         p.ClosedByKind,
@@ -100,27 +100,46 @@ func (s *Store) ApplyChange(ctx context.Context, ch domain.ConversationChange) e
 		AccountID:            p.AccountID,
 		ID:                   p.ID,
 		ExpectedSequence:     ch.ExpectedSequence,
+		TurnStart:            m.TurnStart,
+		IdempotencyKey:       m.IdempotencyKey,
+		TurnEnd:              m.TurnEnd,
+		MessageSequences:     nonNil(m.Sequences),
+		MessageIds:           nonNil(m.IDs),
+		MessageAuthors:       nonNil(m.Authors),
+		MessageAuthorNames:   nonNil(m.AuthorNames),
+		MessageBodies:        nonNil(m.Bodies),
+		MessageSkills:        nonNil(m.Skills),
+		MessageCards:         nonNil(m.Cards),
+		MessageQuickReplies:  nonNil(m.QuickReplies),
+		MessageLinks:         nonNil(m.Links),
+		MessageCreatedAts:    nonNil(m.CreatedAts),
+		EventSequences:       nonNil(e.Sequences),
+		EventTypes:           nonNil(e.Types),
+		EventPayloads:        nonNil(e.Payloads),
+		EventCreatedAts:      nonNil(e.CreatedAts),
 	}
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		n, err := s.queries.ConversationUpdate(ctx, tx, update)
-		if err != nil {
-			return err
+	n, err := s.queries.ConversationApplyChange(ctx, s.pool, update)
+	switch {
+	case isUniqueViolation(err, messagesIdempotencyIndex):
+		return ErrDuplicateTurn
+	case err != nil:
+		return interpret(err, "conversation")
+	case n == 0:
+		// Either another change came first or there is no such conversation.
+		if _, err := s.queries.ConversationGet(ctx, s.pool, dbsqlc.ConversationGetParams{AccountID: p.AccountID, ID: p.ID}); err != nil {
+			return interpret(err, "conversation")
 		}
-		if n == 0 {
-			// Either another change came first or there is no such conversation.
-			_, err := s.queries.ConversationGet(ctx, tx, dbsqlc.ConversationGetParams{AccountID: p.AccountID, ID: p.ID})
-			if err != nil {
-				return err
-			}
-			return ErrConcurrentChange
-		}
-		err = s.insertEvents(ctx, tx, batch)
-		if isUniqueViolation(err, messagesIdempotencyIndex) {
-			return ErrDuplicateTurn
-		}
-		return err
-	})
-	return interpret(err, "conversation")
+		return ErrConcurrentChange
+	}
+	return nil
+}
+
+// nonNil returns s, or an empty slice for nil, so it is sent as an empty array, not NULL.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
 
 // Conversation returns the conversation id of account accountID. Returns ENotFound if

@@ -67,6 +67,8 @@ func NewHandler(d Deps) http.Handler {
 			return connect.NewError(connect.CodeInternal, errInternal)
 		}),
 		connect.WithReadMaxBytes(d.MaxRequestBytes),
+		// Compressing small messages costs more CPU than it saves bandwidth.
+		connect.WithCompressMinBytes(1024),
 	)
 	mux := http.NewServeMux()
 	mux.Handle(tandemv1connect.NewConversationServiceHandler(&conversationServer{svc: d.Conversations, logger: d.Logger}, opts))

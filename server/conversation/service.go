@@ -73,6 +73,7 @@ type Service struct {
 	now    func() time.Time
 
 	visitorStreams streamCounter
+	beat           *beat
 }
 
 // NewService returns a Service.
@@ -89,7 +90,7 @@ func NewService(store Store, agent domain.Agent, tokens *auth.VisitorTokens, h *
 	if cfg.TypingDelay == 0 {
 		cfg.TypingDelay = 300 * time.Millisecond
 	}
-	return &Service{store: store, agent: agent, tokens: tokens, hub: h, live: live, logger: logger, cfg: cfg, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
+	return &Service{store: store, agent: agent, tokens: tokens, hub: h, live: live, logger: logger, cfg: cfg, beat: &beat{every: cfg.Heartbeat}, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
 }
 
 // StartInput describes a conversation to start.

@@ -85,12 +85,9 @@ var settleDelays = []time.Duration{20 * time.Millisecond, 100 * time.Millisecond
 // pump sends a heartbeat, then calls read until it drains, then waits for a wake, a live
 // event to pass on, or the time for a heartbeat. With settle it also re-reads at
 // settleDelays after each wake.
-func (s *Service) pump(ctx context.Context, wake <-chan struct{}, live <-chan domain.Event, sink Sink, settle bool, read func() (int, error)) error {
-	heartbeat := time.NewTicker(s.cfg.Heartbeat)
-	defer heartbeat.Stop()
-	reread := time.NewTimer(time.Hour)
-	reread.Stop()
-	step := len(settleDelays)
+func (s *Service) pump(ctx context.Context, wake <-chan struct{}, live <-chan *domain.Event, sink Sink, settle bool, read func() (int, error)) error {
+	var reread <-chan time.Time // account streams only: see settleDelays
+	step := 0
 	// A first heartbeat tells the client at once that the stream is open.
 	if err := sink.Heartbeat(s.now()); err != nil {
 		return err
@@ -109,19 +106,20 @@ func (s *Service) pump(ctx context.Context, wake <-chan struct{}, live <-chan do
 		case <-wake:
 			if settle {
 				step = 0
-				reread.Reset(settleDelays[0])
+				reread = time.After(settleDelays[0])
 			}
 		case e := <-live:
-			if err := sink.Event(e); err != nil {
+			if err := sink.Event(*e); err != nil {
 				return err
 			}
 			continue
-		case <-reread.C:
+		case <-reread:
+			reread = nil
 			if step++; step < len(settleDelays) {
-				reread.Reset(settleDelays[step] - settleDelays[step-1])
+				reread = time.After(settleDelays[step] - settleDelays[step-1])
 			}
-		case t := <-heartbeat.C:
-			if err := sink.Heartbeat(t.UTC()); err != nil {
+		case <-s.beat.next():
+			if err := sink.Heartbeat(s.now()); err != nil {
 				return err
 			}
 		}
@@ -154,4 +152,29 @@ func (c *streamCounter) acquire(conversationID string, max int) (release func(),
 			delete(c.open, conversationID)
 		}
 	}, nil
+}
+
+// beat is one heartbeat clock shared by every stream of a service, so an idle stream
+// costs no timer of its own: next returns a channel closed at the next beat, and the
+// clock runs only while someone waits.
+type beat struct {
+	every time.Duration
+	mu    sync.Mutex
+	ch    chan struct{}
+}
+
+func (b *beat) next() <-chan struct{} {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.ch == nil {
+		ch := make(chan struct{})
+		b.ch = ch
+		time.AfterFunc(b.every, func() {
+			b.mu.Lock()
+			defer b.mu.Unlock()
+			close(ch)
+			b.ch = nil
+		})
+	}
+	return b.ch
 }

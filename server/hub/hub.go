@@ -32,16 +32,16 @@ type Subscription struct {
 	C <-chan struct{}
 	// Live receives live-only events of the conversation (typing); a slow reader
 	// misses some, which only ever hides a typing indicator.
-	Live <-chan domain.Event
+	Live <-chan *domain.Event
 
 	c       chan struct{}
-	live    chan domain.Event
+	live    chan *domain.Event
 	hub     *Hub
 	key     string
 	account bool
 }
 
-func (s *Subscription) deliver(e domain.Event) {
+func (s *Subscription) deliver(e *domain.Event) {
 	select {
 	case s.live <- e:
 	default:
@@ -86,7 +86,7 @@ func (h *Hub) SubscribeAccount(accountID string) *Subscription {
 }
 
 func (h *Hub) add(key string, account bool) *Subscription {
-	c, live := make(chan struct{}, 1), make(chan domain.Event, 8)
+	c, live := make(chan struct{}, 1), make(chan *domain.Event, 4)
 	s := &Subscription{C: c, Live: live, c: c, live: live, hub: h, key: key, account: account}
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -229,7 +229,7 @@ func (h *Hub) deliverLive(payload string) {
 		h.logger.Warn("ignoring malformed live event", "payload", payload)
 		return
 	}
-	e := domain.Event{AccountID: l.AccountID, ConversationID: l.ConversationID, Sequence: l.Sequence, Type: l.Type,
+	e := &domain.Event{AccountID: l.AccountID, ConversationID: l.ConversationID, Sequence: l.Sequence, Type: l.Type,
 		Channel: l.Channel, Typing: l.Typing, CreatedAt: l.CreatedAt}
 	h.mu.Lock()
 	defer h.mu.Unlock()

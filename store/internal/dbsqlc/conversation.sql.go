@@ -12,6 +12,165 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
+const conversationApplyChange = `-- name: ConversationApplyChange :one
+WITH updated AS (
+    UPDATE conversations AS c
+    SET status = $1,
+        visitor_authenticated = $2,
+        visitor_profile_id = $3,
+        visitor_email = $4,
+        visitor_address = $5,
+        visitor_name = $6,
+        locale = $7,
+        page_url = $8,
+        active_skill = $9,
+        last_sequence = $10,
+        message_count = c.message_count + cardinality($11::bigint[]),
+        updated_at = $12,
+        closed_at = $13,
+        closed_by_kind = $14,
+        closed_by_key_id = $15,
+        closed_by_name = $16,
+        close_reason = $17,
+        outcome = $18,
+        handoff_id = $19
+    WHERE c.account_id = $20
+        AND c.id = $21
+        AND c.last_sequence = $22
+    RETURNING c.account_id, c.id, c.channel
+),
+new_messages AS (
+    INSERT INTO messages (
+        account_id, conversation_id, sequence, id, author, author_name, body, skill,
+        card, quick_replies, links, idempotency_key, turn_end, created_at
+    )
+    SELECT u.account_id, u.id, m.sequence, m.id, m.author, m.author_name, m.body, m.skill,
+        m.card, m.quick_replies, m.links,
+        CASE WHEN m.sequence = $23::bigint THEN $24::text END,
+        CASE WHEN m.sequence = $23::bigint THEN $25::bigint END,
+        m.created_at
+    FROM updated AS u,
+        (
+            SELECT unnest($11::bigint[]) AS sequence,
+                unnest($26::uuid[]) AS id,
+                unnest($27::text[]) AS author,
+                unnest($28::text[]) AS author_name,
+                unnest($29::text[]) AS body,
+                unnest($30::text[]) AS skill,
+                unnest($31::jsonb[]) AS card,
+                unnest($32::jsonb[]) AS quick_replies,
+                unnest($33::jsonb[]) AS links,
+                unnest($34::timestamptz[]) AS created_at
+        ) AS m
+    RETURNING sequence
+),
+new_events AS (
+    INSERT INTO conversation_events (account_id, conversation_id, sequence, channel, type, payload, created_at)
+    SELECT u.account_id, u.id, e.sequence, u.channel, e.type, e.payload, e.created_at
+    FROM updated AS u,
+        (
+            SELECT unnest($35::bigint[]) AS sequence,
+                unnest($36::text[]) AS type,
+                unnest($37::jsonb[]) AS payload,
+                unnest($38::timestamptz[]) AS created_at
+        ) AS e
+    RETURNING sequence
+)
+SELECT count(*)::bigint
+FROM updated
+`
+
+type ConversationApplyChangeParams struct {
+	Status               string
+	VisitorAuthenticated bool
+	VisitorProfileID     string
+	VisitorEmail         string
+	VisitorAddress       string
+	VisitorName          string
+	Locale               string
+	PageURL              string
+	ActiveSkill          string
+	LastSequence         int64
+	MessageSequences     []int64
+	UpdatedAt            time.Time
+	ClosedAt             *time.Time
+	ClosedByKind         string
+	ClosedByKeyID        string
+	ClosedByName         string
+	CloseReason          string
+	Outcome              string
+	HandoffID            pgtype.UUID
+	AccountID            pgtype.UUID
+	ID                   pgtype.UUID
+	ExpectedSequence     int64
+	TurnStart            *int64
+	IdempotencyKey       *string
+	TurnEnd              *int64
+	MessageIds           []pgtype.UUID
+	MessageAuthors       []string
+	MessageAuthorNames   []string
+	MessageBodies        []string
+	MessageSkills        []string
+	MessageCards         [][]byte
+	MessageQuickReplies  [][]byte
+	MessageLinks         [][]byte
+	MessageCreatedAts    []time.Time
+	EventSequences       []int64
+	EventTypes           []string
+	EventPayloads        [][]byte
+	EventCreatedAts      []time.Time
+}
+
+// ConversationApplyChange writes a conversation's new state, its new messages and its
+// new events in one statement (one round trip, atomic), only if its last sequence is
+// still @expected_sequence: it returns 0 and writes nothing when another change came
+// first. The message at @turn_start, if any, records the turn's idempotency key.
+func (q *Queries) ConversationApplyChange(ctx context.Context, db DBTX, arg ConversationApplyChangeParams) (int64, error) {
+	row := db.QueryRow(ctx, conversationApplyChange,
+		arg.Status,
+		arg.VisitorAuthenticated,
+		arg.VisitorProfileID,
+		arg.VisitorEmail,
+		arg.VisitorAddress,
+		arg.VisitorName,
+		arg.Locale,
+		arg.PageURL,
+		arg.ActiveSkill,
+		arg.LastSequence,
+		arg.MessageSequences,
+		arg.UpdatedAt,
+		arg.ClosedAt,
+		arg.ClosedByKind,
+		arg.ClosedByKeyID,
+		arg.ClosedByName,
+		arg.CloseReason,
+		arg.Outcome,
+		arg.HandoffID,
+		arg.AccountID,
+		arg.ID,
+		arg.ExpectedSequence,
+		arg.TurnStart,
+		arg.IdempotencyKey,
+		arg.TurnEnd,
+		arg.MessageIds,
+		arg.MessageAuthors,
+		arg.MessageAuthorNames,
+		arg.MessageBodies,
+		arg.MessageSkills,
+		arg.MessageCards,
+		arg.MessageQuickReplies,
+		arg.MessageLinks,
+		arg.MessageCreatedAts,
+		arg.EventSequences,
+		arg.EventTypes,
+		arg.EventPayloads,
+		arg.EventCreatedAts,
+	)
+	var column_1 int64
+	err := row.Scan(&column_1)
+	return column_1, err
+}
+
 const conversationGet = `-- name: ConversationGet :one
 SELECT account_id, id, channel, status, visitor_authenticated, visitor_profile_id, visitor_email, visitor_address, visitor_name, locale, page_url, active_skill, last_sequence, message_count, created_at, updated_at, closed_at, closed_by_kind, closed_by_key_id, closed_by_name, close_reason, outcome, handoff_id
 FROM conversations
@@ -211,88 +370,4 @@ func (q *Queries) ConversationList(ctx context.Context, db DBTX, arg Conversatio
 		return nil, err
 	}
 	return items, nil
-}
-
-const conversationUpdate = `-- name: ConversationUpdate :execrows
-UPDATE conversations
-SET status = $1,
-    visitor_authenticated = $2,
-    visitor_profile_id = $3,
-    visitor_email = $4,
-    visitor_address = $5,
-    visitor_name = $6,
-    locale = $7,
-    page_url = $8,
-    active_skill = $9,
-    last_sequence = $10,
-    message_count = message_count + $11::integer,
-    updated_at = $12,
-    closed_at = $13,
-    closed_by_kind = $14,
-    closed_by_key_id = $15,
-    closed_by_name = $16,
-    close_reason = $17,
-    outcome = $18,
-    handoff_id = $19
-WHERE account_id = $20
-    AND id = $21
-    AND last_sequence = $22
-`
-
-type ConversationUpdateParams struct {
-	Status               string
-	VisitorAuthenticated bool
-	VisitorProfileID     string
-	VisitorEmail         string
-	VisitorAddress       string
-	VisitorName          string
-	Locale               string
-	PageURL              string
-	ActiveSkill          string
-	LastSequence         int64
-	AddedMessages        int32
-	UpdatedAt            time.Time
-	ClosedAt             *time.Time
-	ClosedByKind         string
-	ClosedByKeyID        string
-	ClosedByName         string
-	CloseReason          string
-	Outcome              string
-	HandoffID            pgtype.UUID
-	AccountID            pgtype.UUID
-	ID                   pgtype.UUID
-	ExpectedSequence     int64
-}
-
-// ConversationUpdate writes a conversation's new state only if its last sequence is
-// still @expected_sequence: it affects no row when another change came first.
-func (q *Queries) ConversationUpdate(ctx context.Context, db DBTX, arg ConversationUpdateParams) (int64, error) {
-	result, err := db.Exec(ctx, conversationUpdate,
-		arg.Status,
-		arg.VisitorAuthenticated,
-		arg.VisitorProfileID,
-		arg.VisitorEmail,
-		arg.VisitorAddress,
-		arg.VisitorName,
-		arg.Locale,
-		arg.PageURL,
-		arg.ActiveSkill,
-		arg.LastSequence,
-		arg.AddedMessages,
-		arg.UpdatedAt,
-		arg.ClosedAt,
-		arg.ClosedByKind,
-		arg.ClosedByKeyID,
-		arg.ClosedByName,
-		arg.CloseReason,
-		arg.Outcome,
-		arg.HandoffID,
-		arg.AccountID,
-		arg.ID,
-		arg.ExpectedSequence,
-	)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected(), nil
 }
