@@ -207,6 +207,30 @@ func TestRolesAndCredentialsAreEnforced(t *testing.T) {
 			_, err := c.Handoffs.UpdateHandoffSettings(ctx, connect.NewRequest(&tandemv1.UpdateHandoffSettingsRequest{Settings: &tandemv1.HandoffSettings{Method: tandemv1.HandoffMethod_HANDOFF_METHOD_HELPDESK, Destination: tandemv1.HandoffDestination_HANDOFF_DESTINATION_INBOX}}))
 			return err
 		}, connect.CodePermissionDenied},
+		{"manager cannot open the account stream", env.Key(domain.RoleManager), func(c *tandemclient.Client) error {
+			s, err := c.Conversations.StreamConversations(ctx, connect.NewRequest(&tandemv1.StreamConversationsRequest{}))
+			if err == nil {
+				s.Receive()
+				err = s.Err()
+				s.Close()
+			}
+			return err
+		}, connect.CodePermissionDenied},
+		{"admin cannot answer as the partner helpdesk", env.Key(domain.RoleAdmin), func(c *tandemclient.Client) error {
+			_, err := c.Handoffs.UpdateTicketStatus(ctx, connect.NewRequest(&tandemv1.UpdateTicketStatusRequest{Ticket: &tandemv1.UpdateTicketStatusRequest_ExternalTicketId{ExternalTicketId: "1"}, Status: tandemv1.TicketStatus_TICKET_STATUS_OPEN}))
+			return err
+		}, connect.CodePermissionDenied},
+		{"the service key reads the conversation", env.Key(domain.RoleService), func(c *tandemclient.Client) error {
+			_, err := c.Conversations.GetConversation(ctx, connect.NewRequest(&tandemv1.GetConversationRequest{ConversationId: convID}))
+			return err
+		}, 0},
+		{"the manager closes the conversation's twin", env.Key(domain.RoleManager), func(c *tandemclient.Client) error {
+			twin, err := widget.Conversations.StartConversation(ctx, connect.NewRequest(&tandemv1.StartConversationRequest{Channel: tandemv1.Channel_CHANNEL_WEBCHAT}))
+			if err == nil {
+				_, err = c.Conversations.CloseConversation(ctx, connect.NewRequest(&tandemv1.CloseConversationRequest{ConversationId: twin.Msg.Conversation.Id}))
+			}
+			return err
+		}, 0},
 		{"owner reads the conversation", env.Key(domain.RoleOwner), func(c *tandemclient.Client) error {
 			_, err := c.Conversations.GetConversation(ctx, connect.NewRequest(&tandemv1.GetConversationRequest{ConversationId: convID}))
 			return err

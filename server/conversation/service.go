@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -73,7 +74,8 @@ type Service struct {
 	now    func() time.Time
 
 	visitorStreams streamCounter
-	beat           *beat
+	beats          [beatClocks]beat
+	nextBeat       atomic.Uint64
 }
 
 // NewService returns a Service.
@@ -90,7 +92,12 @@ func NewService(store Store, agent domain.Agent, tokens *auth.VisitorTokens, h *
 	if cfg.TypingDelay == 0 {
 		cfg.TypingDelay = 300 * time.Millisecond
 	}
-	return &Service{store: store, agent: agent, tokens: tokens, hub: h, live: live, logger: logger, cfg: cfg, beat: &beat{every: cfg.Heartbeat}, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
+	svc := &Service{store: store, agent: agent, tokens: tokens, hub: h, live: live, logger: logger, cfg: cfg,
+		now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
+	for i := range svc.beats {
+		svc.beats[i].every = cfg.Heartbeat
+	}
+	return svc
 }
 
 // StartInput describes a conversation to start.

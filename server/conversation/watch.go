@@ -88,6 +88,7 @@ var settleDelays = []time.Duration{20 * time.Millisecond, 100 * time.Millisecond
 func (s *Service) pump(ctx context.Context, wake <-chan struct{}, live <-chan *domain.Event, sink Sink, settle bool, read func() (int, error)) error {
 	var reread <-chan time.Time // account streams only: see settleDelays
 	step := 0
+	clock := &s.beats[s.nextBeat.Add(1)%uint64(len(s.beats))]
 	// A first heartbeat tells the client at once that the stream is open.
 	if err := sink.Heartbeat(s.now()); err != nil {
 		return err
@@ -118,7 +119,7 @@ func (s *Service) pump(ctx context.Context, wake <-chan struct{}, live <-chan *d
 			if step++; step < len(settleDelays) {
 				reread = time.After(settleDelays[step] - settleDelays[step-1])
 			}
-		case <-s.beat.next():
+		case <-clock.next():
 			if err := sink.Heartbeat(s.now()); err != nil {
 				return err
 			}
@@ -154,9 +155,14 @@ func (c *streamCounter) acquire(conversationID string, max int) (release func(),
 	}, nil
 }
 
-// beat is one heartbeat clock shared by every stream of a service, so an idle stream
-// costs no timer of its own: next returns a channel closed at the next beat, and the
-// clock runs only while someone waits.
+// beatClocks is how many heartbeat clocks a service spreads its streams over. One clock
+// for all would send every stream's heartbeat in one burst that delays real events;
+// the clocks start when their first stream opens, so their beats are spread out.
+const beatClocks = 64
+
+// beat is a heartbeat clock shared by many streams, so an idle stream costs no timer of
+// its own: next returns a channel closed at the next beat, and the clock runs only while
+// someone waits.
 type beat struct {
 	every time.Duration
 	mu    sync.Mutex
