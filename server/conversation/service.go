@@ -96,6 +96,7 @@ func NewService(store Store, agent domain.Agent, tokens *auth.VisitorTokens, h *
 		now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
 	for i := range svc.beats {
 		svc.beats[i].every = cfg.Heartbeat
+		svc.beats[i].phase = cfg.Heartbeat * time.Duration(i+1) / beatClocks
 	}
 	return svc
 }

@@ -156,8 +156,8 @@ func (c *streamCounter) acquire(conversationID string, max int) (release func(),
 }
 
 // beatClocks is how many heartbeat clocks a service spreads its streams over. One clock
-// for all would send every stream's heartbeat in one burst that delays real events;
-// the clocks start when their first stream opens, so their beats are spread out.
+// for all would send every stream's heartbeat in one burst that delays real events, so
+// each clock's first beat comes at its own fraction of the period.
 const beatClocks = 64
 
 // beat is a heartbeat clock shared by many streams, so an idle stream costs no timer of
@@ -165,8 +165,11 @@ const beatClocks = 64
 // someone waits.
 type beat struct {
 	every time.Duration
+	// phase delays the clock's first beat, so clocks started together beat apart.
+	phase time.Duration
 	mu    sync.Mutex
 	ch    chan struct{}
+	ran   bool
 }
 
 func (b *beat) next() <-chan struct{} {
@@ -175,7 +178,11 @@ func (b *beat) next() <-chan struct{} {
 	if b.ch == nil {
 		ch := make(chan struct{})
 		b.ch = ch
-		time.AfterFunc(b.every, func() {
+		delay := b.every
+		if !b.ran {
+			delay, b.ran = b.phase, true
+		}
+		time.AfterFunc(delay, func() {
 			b.mu.Lock()
 			defer b.mu.Unlock()
 			close(ch)
