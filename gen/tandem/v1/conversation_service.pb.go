@@ -1160,11 +1160,12 @@ const file_tandem_v1_conversation_service_proto_rawDesc = "" +
 	"\fconversation\x18\x01 \x01(\v2\x17.tandem.v1.ConversationR\fconversation\x12#\n" +
 	"\rvisitor_token\x18\x02 \x01(\tR\fvisitorToken\x12U\n" +
 	"\x19visitor_token_expire_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\x16visitorTokenExpireTime\x12.\n" +
-	"\bmessages\x18\x04 \x03(\v2\x12.tandem.v1.MessageR\bmessages\"\x8a\x02\n" +
+	"\bmessages\x18\x04 \x03(\v2\x12.tandem.v1.MessageR\bmessages\"\xd5\x02\n" +
 	"\x12SendMessageRequest\x121\n" +
 	"\x0fconversation_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x0econversationId\x12G\n" +
-	"\x0fidempotency_key\x18\x02 \x01(\tB\x1e\xbaH\x1br\x19\x10\b\x18\x80\x012\x12^[A-Za-z0-9._:-]+$R\x0eidempotencyKey\x12\"\n" +
-	"\x04text\x18\x03 \x01(\tB\f\xbaH\tr\a\x18\xa0\x1f2\x02\\SH\x00R\x04text\x12B\n" +
+	"\x0fidempotency_key\x18\x02 \x01(\tB\x1e\xbaH\x1br\x19\x10\b\x18\x80\x012\x12^[A-Za-z0-9._:-]+$R\x0eidempotencyKey\x12m\n" +
+	"\x04text\x18\x03 \x01(\tBW\xbaHT\xba\x01L\n" +
+	"\tnot_blank\x12*must contain a character other than spaces\x1a\x13this.matches('\\\\S')r\x03\x18\xa0\x1fH\x00R\x04text\x12B\n" +
 	"\x0equick_reply_id\x18\x04 \x01(\tB\x1a\xbaH\x17r\x15\x10\x01\x18@2\x0f^[a-z0-9_.:-]+$H\x00R\fquickReplyIdB\x10\n" +
 	"\acontent\x12\x05\xbaH\x02\b\x01\"\x82\x01\n" +
 	"\x13SendMessageResponse\x12;\n" +

@@ -1447,9 +1447,10 @@ const file_tandem_v1_handoff_service_proto_rawDesc = "" +
 	"\rBusinessHours\x12G\n" +
 	"\ttime_zone\x18\x01 \x01(\tB*\xbaH'r%\x10\x01\x18@2\x1f^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$R\btimeZone\x129\n" +
 	"\x06weekly\x18\x02 \x03(\v2\x17.tandem.v1.OpeningHoursB\b\xbaH\x05\x92\x01\x02\x10\x15R\x06weekly\x12_\n" +
-	"\bholidays\x18\x03 \x03(\tBC\xbaH@\x92\x01=\x10d\x18\x01\"7r523^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$R\bholidays\"d\n" +
-	"\rCustomMessage\x12\"\n" +
-	"\x04text\x18\x01 \x01(\tB\x0e\xbaH\vr\t\x10\x01\x18\xe8\a2\x02\\SR\x04text\x12/\n" +
+	"\bholidays\x18\x03 \x03(\tBC\xbaH@\x92\x01=\x10d\x18\x01\"7r523^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$R\bholidays\"\xad\x01\n" +
+	"\rCustomMessage\x12k\n" +
+	"\x04text\x18\x01 \x01(\tBW\xbaHT\xba\x01L\n" +
+	"\tnot_blank\x12*must contain a character other than spaces\x1a\x13this.matches('\\\\S')r\x03\x18\xe8\aR\x04text\x12/\n" +
 	"\x05links\x18\x02 \x03(\v2\x0f.tandem.v1.LinkB\b\xbaH\x05\x92\x01\x02\x10\x05R\x05links\"\x8e\x05\n" +
 	"\x0fHandoffSettings\x12<\n" +
 	"\x06method\x18\x01 \x01(\x0e2\x18.tandem.v1.HandoffMethodB\n" +
@@ -1488,11 +1489,12 @@ const file_tandem_v1_handoff_service_proto_rawDesc = "" +
 	"\n" +
 	"handoff_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\thandoffId\"D\n" +
 	"\x14ClaimHandoffResponse\x12,\n" +
-	"\ahandoff\x18\x01 \x01(\v2\x12.tandem.v1.HandoffR\ahandoff\"\xad\x01\n" +
+	"\ahandoff\x18\x01 \x01(\v2\x12.tandem.v1.HandoffR\ahandoff\"\xf8\x01\n" +
 	"\x17SendAgentMessageRequest\x12'\n" +
 	"\n" +
-	"handoff_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\thandoffId\x12 \n" +
-	"\x04text\x18\x02 \x01(\tB\f\xbaH\tr\a\x18\xa0\x1f2\x02\\SR\x04text\x12G\n" +
+	"handoff_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\thandoffId\x12k\n" +
+	"\x04text\x18\x02 \x01(\tBW\xbaHT\xba\x01L\n" +
+	"\tnot_blank\x12*must contain a character other than spaces\x1a\x13this.matches('\\\\S')r\x03\x18\xa0\x1fR\x04text\x12G\n" +
 	"\x0fidempotency_key\x18\x03 \x01(\tB\x1e\xbaH\x1br\x19\x10\b\x18\x80\x012\x12^[A-Za-z0-9._:-]+$R\x0eidempotencyKey\"H\n" +
 	"\x18SendAgentMessageResponse\x12,\n" +
 	"\amessage\x18\x01 \x01(\v2\x12.tandem.v1.MessageR\amessage\"^\n" +

@@ -3027,9 +3027,10 @@ const file_tandem_v1_skill_service_proto_rawDesc = "" +
 	"\vPreviewTurn\x127\n" +
 	"\x06author\x18\x01 \x01(\x0e2\x11.tandem.v1.AuthorB\f\xbaH\t\x82\x01\x06\x10\x01\x18\x01\x18\x02R\x06author\x12\x1e\n" +
 	"\x04text\x18\x02 \x01(\tB\n" +
-	"\xbaH\ar\x05\x10\x01\x18\xa0\x1fR\x04text\"\xd8\x01\n" +
-	"\x15PreviewMessageRequest\x12 \n" +
-	"\x04text\x18\x01 \x01(\tB\f\xbaH\tr\a\x18\xa0\x1f2\x02\\SR\x04text\x128\n" +
+	"\xbaH\ar\x05\x10\x01\x18\xa0\x1fR\x04text\"\xa3\x02\n" +
+	"\x15PreviewMessageRequest\x12k\n" +
+	"\x04text\x18\x01 \x01(\tBW\xbaHT\xba\x01L\n" +
+	"\tnot_blank\x12*must contain a character other than spaces\x1a\x13this.matches('\\\\S')r\x03\x18\xa0\x1fR\x04text\x128\n" +
 	"\achannel\x18\x02 \x01(\x0e2\x12.tandem.v1.ChannelB\n" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\achannel\x12'\n" +
 	"\n" +
@@ -3121,22 +3122,24 @@ const file_tandem_v1_skill_service_proto_rawDesc = "" +
 	"\vcreate_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"createTime\x12;\n" +
 	"\vupdate_time\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"updateTime\"\xd9\x01\n" +
-	"\x1dCreateKnowledgeArticleRequest\x12$\n" +
-	"\x05title\x18\x01 \x01(\tB\x0e\xbaH\vr\t\x10\x01\x18\xc8\x012\x02\\SR\x05title\x12#\n" +
-	"\x04body\x18\x02 \x01(\tB\x0f\xbaH\fr\n" +
-	"\x10\x01\x18\xa0\x9c\x012\x02\\SR\x04body\x12;\n" +
+	"updateTime\"\xeb\x02\n" +
+	"\x1dCreateKnowledgeArticleRequest\x12m\n" +
+	"\x05title\x18\x01 \x01(\tBW\xbaHT\xba\x01L\n" +
+	"\tnot_blank\x12*must contain a character other than spaces\x1a\x13this.matches('\\\\S')r\x03\x18\xc8\x01R\x05title\x12l\n" +
+	"\x04body\x18\x02 \x01(\tBX\xbaHU\xba\x01L\n" +
+	"\tnot_blank\x12*must contain a character other than spaces\x1a\x13this.matches('\\\\S')r\x04\x18\xa0\x9c\x01R\x04body\x12;\n" +
 	"\x05topic\x18\x03 \x01(\x0e2\x19.tandem.v1.KnowledgeTopicB\n" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x05topic\x120\n" +
 	"\x03url\x18\x04 \x01(\tB\x1e\xbaH\x1br\x19\x18\x80\x102\x14^$|^https?://[^\\s]+$R\x03url\"W\n" +
 	"\x1eCreateKnowledgeArticleResponse\x125\n" +
-	"\aarticle\x18\x01 \x01(\v2\x1b.tandem.v1.KnowledgeArticleR\aarticle\"\x82\x02\n" +
+	"\aarticle\x18\x01 \x01(\v2\x1b.tandem.v1.KnowledgeArticleR\aarticle\"\x94\x03\n" +
 	"\x1dUpdateKnowledgeArticleRequest\x12'\n" +
 	"\n" +
-	"article_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\tarticleId\x12$\n" +
-	"\x05title\x18\x02 \x01(\tB\x0e\xbaH\vr\t\x10\x01\x18\xc8\x012\x02\\SR\x05title\x12#\n" +
-	"\x04body\x18\x03 \x01(\tB\x0f\xbaH\fr\n" +
-	"\x10\x01\x18\xa0\x9c\x012\x02\\SR\x04body\x12;\n" +
+	"article_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\tarticleId\x12m\n" +
+	"\x05title\x18\x02 \x01(\tBW\xbaHT\xba\x01L\n" +
+	"\tnot_blank\x12*must contain a character other than spaces\x1a\x13this.matches('\\\\S')r\x03\x18\xc8\x01R\x05title\x12l\n" +
+	"\x04body\x18\x03 \x01(\tBX\xbaHU\xba\x01L\n" +
+	"\tnot_blank\x12*must contain a character other than spaces\x1a\x13this.matches('\\\\S')r\x04\x18\xa0\x9c\x01R\x04body\x12;\n" +
 	"\x05topic\x18\x04 \x01(\x0e2\x19.tandem.v1.KnowledgeTopicB\n" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x05topic\x120\n" +
 	"\x03url\x18\x05 \x01(\tB\x1e\xbaH\x1br\x19\x18\x80\x102\x14^$|^https?://[^\\s]+$R\x03url\"W\n" +
@@ -3153,9 +3156,10 @@ const file_tandem_v1_skill_service_proto_rawDesc = "" +
 	"\x05topic\x18\x03 \x01(\x0e2\x19.tandem.v1.KnowledgeTopicB\b\xbaH\x05\x82\x01\x02\x10\x01R\x05topic\"\x80\x01\n" +
 	"\x1dListKnowledgeArticlesResponse\x127\n" +
 	"\barticles\x18\x01 \x03(\v2\x1b.tandem.v1.KnowledgeArticleR\barticles\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x9f\x01\n" +
-	"\x16SearchKnowledgeRequest\x12\"\n" +
-	"\x05query\x18\x01 \x01(\tB\f\xbaH\tr\a\x18\xe8\a2\x02\\SR\x05query\x129\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xea\x01\n" +
+	"\x16SearchKnowledgeRequest\x12m\n" +
+	"\x05query\x18\x01 \x01(\tBW\xbaHT\xba\x01L\n" +
+	"\tnot_blank\x12*must contain a character other than spaces\x1a\x13this.matches('\\\\S')r\x03\x18\xe8\aR\x05query\x129\n" +
 	"\x05topic\x18\x02 \x01(\x0e2\x19.tandem.v1.KnowledgeTopicB\b\xbaH\x05\x82\x01\x02\x10\x01R\x05topic\x12&\n" +
 	"\tpage_size\x18\x03 \x01(\x05B\t\xbaH\x06\x1a\x04\x18\x14(\x00R\bpageSize\"~\n" +
 	"\x15KnowledgeSearchResult\x125\n" +
