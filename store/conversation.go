@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -28,26 +29,21 @@ var ErrDuplicateTurn = domain.Errorf(domain.EConflict, "this idempotency key was
 const messagesIdempotencyIndex = "messages_idempotency_idx"
 
 // CreateConversation stores the new conversation c and its first events in one
-// transaction, with the messages of its EventMessageAdded events. The events are
-// numbered from 1; c is stored with the last event's sequence and the number of
-// messages, whatever its LastSequence and MessageCount say. Returns EConflict if the
-// conversation exists.
+// transaction: the row is inserted empty, then the events go through the same write as
+// ApplyChange. The events are numbered from 1; c is stored with the last event's
+// sequence and the number of messages, whatever its LastSequence and MessageCount say.
+// Returns EConflict if the conversation exists.
 func (s *Store) CreateConversation(ctx context.Context, c domain.Conversation, events []domain.Event) error {
 	p, err := conversationParams(c)
 	if err != nil {
 		return err
 	}
-	batch, err := newEventBatch(p.AccountID, p.ID, 0, events)
-	if err != nil {
-		return err
-	}
-	p.LastSequence = batch.lastSequence
-	p.MessageCount = int32(len(batch.messages.Sequences))
+	p.LastSequence, p.MessageCount = 0, 0
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if err := s.queries.ConversationInsert(ctx, tx, p); err != nil {
 			return err
 		}
-		return s.insertEvents(ctx, tx, batch)
+		return s.applyChange(ctx, tx, domain.ConversationChange{Conversation: c, Events: events})
 	})
 	return interpret(err, "conversation")
 }
@@ -63,6 +59,11 @@ func (s *Store) CreateConversation(ctx context.Context, c domain.Conversation, e
 // ch.ExpectedSequence, ErrDuplicateTurn if the idempotency key was used before, and
 // ENotFound if the account has no such conversation.
 func (s *Store) ApplyChange(ctx context.Context, ch domain.ConversationChange) error {
+	return s.applyChange(ctx, s.pool, ch)
+}
+
+// applyChange is ApplyChange on db, a pool or a transaction.
+func (s *Store) applyChange(ctx context.Context, db dbsqlc.DBTX, ch domain.ConversationChange) error {
 	c := ch.Conversation
 	p, err := conversationParams(c)
 	if err != nil {
@@ -77,48 +78,14 @@ func (s *Store) ApplyChange(ctx context.Context, ch domain.ConversationChange) e
 			return err
 		}
 	}
-	m, e := batch.messages, batch.events
-	update := dbsqlc.ConversationApplyChangeParams{
-		Status:               p.Status,
-		VisitorAuthenticated: p.VisitorAuthenticated,
-		VisitorProfileID:     p.VisitorProfileID,
-		VisitorEmail:         p.VisitorEmail,
-		VisitorAddress:       p.VisitorAddress,
-		VisitorName:          p.VisitorName,
-		Locale:               p.Locale,
-		PageURL:              p.PageURL,
-		ActiveSkill:          p.ActiveSkill,
-		LastSequence:         batch.lastSequence,
-		UpdatedAt:            p.UpdatedAt,
-		ClosedAt:             p.ClosedAt,
-		ClosedByKind:         p.ClosedByKind,
-		ClosedByKeyID:        p.ClosedByKeyID,
-		ClosedByName:         p.ClosedByName,
-		CloseReason:          p.CloseReason,
-		Outcome:              p.Outcome,
-		HandoffID:            p.HandoffID,
-		AccountID:            p.AccountID,
-		ID:                   p.ID,
-		ExpectedSequence:     ch.ExpectedSequence,
-		TurnStart:            m.TurnStart,
-		IdempotencyKey:       m.IdempotencyKey,
-		TurnEnd:              m.TurnEnd,
-		MessageSequences:     nonNil(m.Sequences),
-		MessageIds:           nonNil(m.IDs),
-		MessageAuthors:       nonNil(m.Authors),
-		MessageAuthorNames:   nonNil(m.AuthorNames),
-		MessageBodies:        nonNil(m.Bodies),
-		MessageSkills:        nonNil(m.Skills),
-		MessageCards:         nonNil(m.Cards),
-		MessageQuickReplies:  nonNil(m.QuickReplies),
-		MessageLinks:         nonNil(m.Links),
-		MessageCreatedAts:    nonNil(m.CreatedAts),
-		EventSequences:       nonNil(e.Sequences),
-		EventTypes:           nonNil(e.Types),
-		EventPayloads:        nonNil(e.Payloads),
-		EventCreatedAts:      nonNil(e.CreatedAts),
-	}
-	n, err := s.queries.ConversationApplyChange(ctx, s.pool, update)
+	w := &batch.write
+	w.Status, w.VisitorAuthenticated = p.Status, p.VisitorAuthenticated
+	w.VisitorProfileID, w.VisitorEmail, w.VisitorAddress, w.VisitorName = p.VisitorProfileID, p.VisitorEmail, p.VisitorAddress, p.VisitorName
+	w.Locale, w.PageURL, w.ActiveSkill, w.UpdatedAt = p.Locale, p.PageURL, p.ActiveSkill, p.UpdatedAt
+	w.ClosedAt, w.ClosedByKind, w.ClosedByKeyID, w.ClosedByName = p.ClosedAt, p.ClosedByKind, p.ClosedByKeyID, p.ClosedByName
+	w.CloseReason, w.Outcome, w.HandoffID = p.CloseReason, p.Outcome, p.HandoffID
+	w.ExpectedSequence = ch.ExpectedSequence
+	n, err := s.queries.ConversationApplyChange(ctx, db, *w)
 	switch {
 	case isUniqueViolation(err, messagesIdempotencyIndex):
 		return ErrDuplicateTurn
@@ -126,20 +93,12 @@ func (s *Store) ApplyChange(ctx context.Context, ch domain.ConversationChange) e
 		return interpret(err, "conversation")
 	case n == 0:
 		// Either another change came first or there is no such conversation.
-		if _, err := s.queries.ConversationGet(ctx, s.pool, dbsqlc.ConversationGetParams{AccountID: p.AccountID, ID: p.ID}); err != nil {
+		if _, err := s.queries.ConversationGet(ctx, db, dbsqlc.ConversationGetParams{AccountID: p.AccountID, ID: p.ID}); err != nil {
 			return interpret(err, "conversation")
 		}
 		return ErrConcurrentChange
 	}
 	return nil
-}
-
-// nonNil returns s, or an empty slice for nil, so it is sent as an empty array, not NULL.
-func nonNil[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
 }
 
 // Conversation returns the conversation id of account accountID. Returns ENotFound if
@@ -256,13 +215,12 @@ func (s *Store) Turn(ctx context.Context, accountID, conversationID, idempotency
 	return messagesFromRows(rows)
 }
 
-// eventBatch is what a new run of events writes: their messages and the events
-// themselves, as the parameters of the queries that insert many rows.
+// eventBatch is what a new run of events writes: the parameters of
+// ConversationApplyChange with their messages and events, which the caller completes
+// with the conversation's state.
 type eventBatch struct {
-	messages     dbsqlc.MessageInsertManyParams
-	events       dbsqlc.ConversationEventInsertManyParams
-	lastSequence int64
-	// firstVisitorMessage and firstMessage index messages' arrays (-1 for none).
+	write dbsqlc.ConversationApplyChangeParams
+	// firstVisitorMessage and firstMessage index the message arrays (-1 for none).
 	firstVisitorMessage, firstMessage int
 }
 
@@ -271,25 +229,31 @@ type eventBatch struct {
 // are stored with the conversation's channel, whatever their Channel says.
 func newEventBatch(account, id pgtype.UUID, afterSequence int64, events []domain.Event) (*eventBatch, error) {
 	b := &eventBatch{
-		messages:            dbsqlc.MessageInsertManyParams{AccountID: account, ConversationID: id},
-		events:              dbsqlc.ConversationEventInsertManyParams{AccountID: account, ConversationID: id},
-		lastSequence:        afterSequence,
+		write: dbsqlc.ConversationApplyChangeParams{
+			AccountID: account, ID: id, LastSequence: afterSequence,
+			// Empty arrays, not NULL, when the change adds no message.
+			MessageSequences: []int64{}, MessageIds: []pgtype.UUID{}, MessageAuthors: []string{}, MessageAuthorNames: []string{},
+			MessageBodies: []string{}, MessageSkills: []string{}, MessageCards: [][]byte{}, MessageQuickReplies: [][]byte{},
+			MessageLinks: [][]byte{}, MessageCreatedAts: []time.Time{},
+			EventSequences: []int64{}, EventTypes: []string{}, EventPayloads: [][]byte{}, EventCreatedAts: []time.Time{},
+		},
 		firstVisitorMessage: -1,
 		firstMessage:        -1,
 	}
+	w := &b.write
 	for _, e := range events {
-		if e.Sequence != b.lastSequence+1 {
-			return nil, fmt.Errorf("store: event %s has sequence %d, want %d", e.Type, e.Sequence, b.lastSequence+1)
+		if e.Sequence != w.LastSequence+1 {
+			return nil, fmt.Errorf("store: event %s has sequence %d, want %d", e.Type, e.Sequence, w.LastSequence+1)
 		}
-		b.lastSequence = e.Sequence
+		w.LastSequence = e.Sequence
 		payload, err := encodePayload(e)
 		if err != nil {
 			return nil, err
 		}
-		b.events.Sequences = append(b.events.Sequences, e.Sequence)
-		b.events.Types = append(b.events.Types, string(e.Type))
-		b.events.Payloads = append(b.events.Payloads, payload)
-		b.events.CreatedAts = append(b.events.CreatedAts, e.CreatedAt)
+		w.EventSequences = append(w.EventSequences, e.Sequence)
+		w.EventTypes = append(w.EventTypes, string(e.Type))
+		w.EventPayloads = append(w.EventPayloads, payload)
+		w.EventCreatedAts = append(w.EventCreatedAts, e.CreatedAt)
 		if e.Type == domain.EventMessageAdded {
 			if err := b.addMessage(e); err != nil {
 				return nil, err
@@ -325,24 +289,24 @@ func (b *eventBatch) addMessage(e domain.Event) error {
 	if createdAt.IsZero() {
 		createdAt = e.CreatedAt
 	}
-	i := len(b.messages.Sequences)
+	w := &b.write
+	i := len(w.MessageSequences)
 	if b.firstMessage < 0 {
 		b.firstMessage = i
 	}
 	if b.firstVisitorMessage < 0 && m.Author == domain.AuthorVisitor {
 		b.firstVisitorMessage = i
 	}
-	p := &b.messages
-	p.Sequences = append(p.Sequences, e.Sequence)
-	p.IDs = append(p.IDs, id)
-	p.Authors = append(p.Authors, string(m.Author))
-	p.AuthorNames = append(p.AuthorNames, m.AuthorName)
-	p.Bodies = append(p.Bodies, m.Text)
-	p.Skills = append(p.Skills, string(m.Skill))
-	p.Cards = append(p.Cards, card)
-	p.QuickReplies = append(p.QuickReplies, quickReplies)
-	p.Links = append(p.Links, links)
-	p.CreatedAts = append(p.CreatedAts, createdAt)
+	w.MessageSequences = append(w.MessageSequences, e.Sequence)
+	w.MessageIds = append(w.MessageIds, id)
+	w.MessageAuthors = append(w.MessageAuthors, string(m.Author))
+	w.MessageAuthorNames = append(w.MessageAuthorNames, m.AuthorName)
+	w.MessageBodies = append(w.MessageBodies, m.Text)
+	w.MessageSkills = append(w.MessageSkills, string(m.Skill))
+	w.MessageCards = append(w.MessageCards, card)
+	w.MessageQuickReplies = append(w.MessageQuickReplies, quickReplies)
+	w.MessageLinks = append(w.MessageLinks, links)
+	w.MessageCreatedAts = append(w.MessageCreatedAts, createdAt)
 	return nil
 }
 
@@ -356,22 +320,10 @@ func (b *eventBatch) startTurn(key string) error {
 	if i < 0 {
 		return errors.New("store: a change with an idempotency key must add a message")
 	}
-	b.messages.TurnStart = &b.messages.Sequences[i]
-	b.messages.IdempotencyKey = &key
-	b.messages.TurnEnd = &b.lastSequence
-	return nil
-}
-
-// insertEvents inserts the batch's messages, then its events.
-func (s *Store) insertEvents(ctx context.Context, tx pgx.Tx, b *eventBatch) error {
-	if len(b.messages.Sequences) > 0 {
-		if err := s.queries.MessageInsertMany(ctx, tx, b.messages); err != nil {
-			return err
-		}
-	}
-	if len(b.events.Sequences) > 0 {
-		return s.queries.ConversationEventInsertMany(ctx, tx, b.events)
-	}
+	w := &b.write
+	w.TurnStart = &w.MessageSequences[i]
+	w.IdempotencyKey = &key
+	w.TurnEnd = &w.LastSequence
 	return nil
 }
 

@@ -25,43 +25,6 @@ func (q *Queries) ConversationEventGetHorizon(ctx context.Context, db DBTX) (uin
 	return xid, err
 }
 
-const conversationEventInsertMany = `-- name: ConversationEventInsertMany :exec
-INSERT INTO conversation_events (account_id, conversation_id, sequence, channel, type, payload, created_at)
-SELECT c.account_id, c.id, e.sequence, c.channel, e.type, e.payload, e.created_at
-FROM conversations AS c,
-    (
-        SELECT unnest($1::bigint[]) AS sequence,
-            unnest($2::text[]) AS type,
-            unnest($3::jsonb[]) AS payload,
-            unnest($4::timestamptz[]) AS created_at
-    ) AS e
-WHERE c.account_id = $5
-    AND c.id = $6
-`
-
-type ConversationEventInsertManyParams struct {
-	Sequences      []int64
-	Types          []string
-	Payloads       [][]byte
-	CreatedAts     []time.Time
-	AccountID      pgtype.UUID
-	ConversationID pgtype.UUID
-}
-
-// ConversationEventInsertMany inserts one event per element of the arrays, which have
-// equal lengths, with the conversation's channel.
-func (q *Queries) ConversationEventInsertMany(ctx context.Context, db DBTX, arg ConversationEventInsertManyParams) error {
-	_, err := db.Exec(ctx, conversationEventInsertMany,
-		arg.Sequences,
-		arg.Types,
-		arg.Payloads,
-		arg.CreatedAts,
-		arg.AccountID,
-		arg.ConversationID,
-	)
-	return err
-}
-
 const conversationEventListAccount = `-- name: ConversationEventListAccount :many
 SELECT e.conversation_id, e.sequence, e.id, e.xid, e.channel, e.type, e.payload, e.created_at,
     m.id AS message_id, m.author AS message_author, m.author_name AS message_author_name,

@@ -7,7 +7,6 @@ package dbsqlc
 
 import (
 	"context"
-	"time"
 
 	"github.com/jackc/pgx/v5/pgtype"
 )
@@ -65,71 +64,6 @@ func (q *Queries) MessageGetTurn(ctx context.Context, db DBTX, arg MessageGetTur
 		return nil, err
 	}
 	return items, nil
-}
-
-const messageInsertMany = `-- name: MessageInsertMany :exec
-INSERT INTO messages (
-    account_id, conversation_id, sequence, id, author, author_name, body, skill,
-    card, quick_replies, links, idempotency_key, turn_end, created_at
-)
-SELECT $1, $2, m.sequence, m.id, m.author, m.author_name, m.body, m.skill,
-    m.card, m.quick_replies, m.links,
-    CASE WHEN m.sequence = $3::bigint THEN $4::text END,
-    CASE WHEN m.sequence = $3::bigint THEN $5::bigint END,
-    m.created_at
-FROM (
-    SELECT unnest($6::bigint[]) AS sequence,
-        unnest($7::uuid[]) AS id,
-        unnest($8::text[]) AS author,
-        unnest($9::text[]) AS author_name,
-        unnest($10::text[]) AS body,
-        unnest($11::text[]) AS skill,
-        unnest($12::jsonb[]) AS card,
-        unnest($13::jsonb[]) AS quick_replies,
-        unnest($14::jsonb[]) AS links,
-        unnest($15::timestamptz[]) AS created_at
-) AS m
-`
-
-type MessageInsertManyParams struct {
-	AccountID      pgtype.UUID
-	ConversationID pgtype.UUID
-	TurnStart      *int64
-	IdempotencyKey *string
-	TurnEnd        *int64
-	Sequences      []int64
-	IDs            []pgtype.UUID
-	Authors        []string
-	AuthorNames    []string
-	Bodies         []string
-	Skills         []string
-	Cards          [][]byte
-	QuickReplies   [][]byte
-	Links          [][]byte
-	CreatedAts     []time.Time
-}
-
-// MessageInsertMany inserts one message per element of the arrays, which have equal
-// lengths; the message at @turn_start, if any, records the turn's idempotency key.
-func (q *Queries) MessageInsertMany(ctx context.Context, db DBTX, arg MessageInsertManyParams) error {
-	_, err := db.Exec(ctx, messageInsertMany,
-		arg.AccountID,
-		arg.ConversationID,
-		arg.TurnStart,
-		arg.IdempotencyKey,
-		arg.TurnEnd,
-		arg.Sequences,
-		arg.IDs,
-		arg.Authors,
-		arg.AuthorNames,
-		arg.Bodies,
-		arg.Skills,
-		arg.Cards,
-		arg.QuickReplies,
-		arg.Links,
-		arg.CreatedAts,
-	)
-	return err
 }
 
 const messageListByConversation = `-- name: MessageListByConversation :many
