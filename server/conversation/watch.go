@@ -86,43 +86,28 @@ var settleDelays = []time.Duration{20 * time.Millisecond, 100 * time.Millisecond
 // event to pass on, or the time for a heartbeat. With settle it also re-reads at
 // settleDelays after each wake.
 func (s *Service) pump(ctx context.Context, wake <-chan struct{}, live <-chan *domain.Event, sink Sink, settle bool, read func() (int, error)) error {
-	var reread <-chan time.Time // account streams only: see settleDelays
-	step := 0
+	var re *rereads
+	if settle {
+		re = &rereads{}
+	}
 	clock := &s.beats[s.nextBeat.Add(1)%uint64(len(s.beats))]
 	// A first heartbeat tells the client at once that the stream is open.
 	if err := sink.Heartbeat(s.now()); err != nil {
 		return err
 	}
 	for {
-		n, err := read()
-		if err != nil {
+		// Read until drained; only a wake (or a settle re-read) can bring new stored events.
+		for {
+			n, err := read()
+			if err != nil {
+				return err
+			}
+			if n < pageSize {
+				break
+			}
+		}
+		if err := s.await(ctx, wake, live, clock, sink, re); err != nil || ctx.Err() != nil {
 			return err
-		}
-		if n == pageSize {
-			continue
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-wake:
-			if settle {
-				step = 0
-				reread = time.After(settleDelays[0])
-			}
-		case e := <-live:
-			if err := sink.Event(*e); err != nil {
-				return err
-			}
-			continue
-		case <-reread:
-			reread = nil
-			if step++; step < len(settleDelays) {
-				reread = time.After(settleDelays[step] - settleDelays[step-1])
-			}
-		case <-clock.next():
-			if err := sink.Heartbeat(s.now()); err != nil {
-				return err
-			}
 		}
 	}
 }
@@ -153,6 +138,58 @@ func (c *streamCounter) acquire(conversationID string, max int) (release func(),
 			delete(c.open, conversationID)
 		}
 	}, nil
+}
+
+// await passes on live events and heartbeats until a wake or a settle re-read calls
+// for reading the stored events again, or ctx ends.
+func (s *Service) await(ctx context.Context, wake <-chan struct{}, live <-chan *domain.Event, clock *beat, sink Sink, re *rereads) error {
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-wake:
+			re.start()
+			return nil
+		case <-re.due():
+			re.advance()
+			return nil
+		case e := <-live:
+			if err := sink.Event(*e); err != nil {
+				return err
+			}
+		case <-clock.next():
+			if err := sink.Heartbeat(s.now()); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// rereads schedules an account stream's re-reads at settleDelays after a wake; a nil
+// *rereads schedules none.
+type rereads struct {
+	timer <-chan time.Time
+	step  int
+}
+
+func (r *rereads) start() {
+	if r != nil {
+		r.step, r.timer = 0, time.After(settleDelays[0])
+	}
+}
+
+func (r *rereads) due() <-chan time.Time {
+	if r == nil {
+		return nil
+	}
+	return r.timer
+}
+
+func (r *rereads) advance() {
+	r.timer = nil
+	if r.step++; r.step < len(settleDelays) {
+		r.timer = time.After(settleDelays[r.step] - settleDelays[r.step-1])
+	}
 }
 
 // beatClocks is how many heartbeat clocks a service spreads its streams over. One clock
