@@ -227,7 +227,7 @@ func (s *Service) Send(ctx context.Context, p domain.Principal, in SendInput) (d
 			return domain.Conversation{}, nil, err
 		}
 		b := newChange(c, now)
-		b.setSkill(reply.Skill, reply.Confidence)
+		b.setSkill(reply.Skill, reply.Decision.Confidence)
 		visitorMsg.Skill = b.conv.ActiveSkill
 		b.addMessage(visitorMsg)
 		for _, m := range reply.Messages {

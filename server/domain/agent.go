@@ -22,8 +22,11 @@ type Reply struct {
 	Status Status
 	// Skill is the skill that handled the turn (empty keeps the active one).
 	Skill SkillID
-	// Confidence is the router's confidence in Skill, 0 to 1.
-	Confidence float32
+	// Decision is the router's decision for the visitor's message, recorded for metrics.
+	Decision RoutingDecision
+	// Handoff, when set, signals that people should take over (a soft handoff); the
+	// handoff flow acts on it according to the account's handoff settings.
+	Handoff *SoftHandoff
 }
 
 // Agent answers visitor turns. It must not write anything itself: everything it decides
@@ -31,4 +34,70 @@ type Reply struct {
 type Agent interface {
 	// Respond returns the agent's reply to the turn.
 	Respond(ctx context.Context, t Turn) (Reply, error)
+}
+
+// RouteKind is what the router found a visitor message to be about.
+type RouteKind string
+
+// The route kinds.
+const (
+	// RouteSkill means one of the eight skills.
+	RouteSkill RouteKind = "skill"
+	// RouteHuman means the visitor wants a person.
+	RouteHuman RouteKind = "human"
+	// RouteNone means none of the skills.
+	RouteNone RouteKind = "none"
+)
+
+// ScoredSkill is a skill with the router's confidence in it.
+type ScoredSkill struct {
+	// Skill is the skill.
+	Skill SkillID
+	// Confidence is between 0 and 1.
+	Confidence float32
+}
+
+// RoutingDecision is the router's answer for one visitor message.
+type RoutingDecision struct {
+	// Kind is what the message is about.
+	Kind RouteKind
+	// Skill is the chosen skill when Kind is RouteSkill.
+	Skill SkillID
+	// Confidence is the router's confidence in Kind (and Skill), between 0 and 1.
+	Confidence float32
+	// Alternatives are the next most likely skills, most likely first.
+	Alternatives []ScoredSkill
+}
+
+// Router decides which skill a visitor message is for, reading the conversation so far.
+type Router interface {
+	// Route classifies message; history is the conversation before it, oldest first.
+	Route(ctx context.Context, history []Message, message string) (RoutingDecision, error)
+}
+
+// HandoffReason is why the agent wants people to take over.
+type HandoffReason string
+
+// The handoff reasons.
+const (
+	// HandoffVisitorRequested means the visitor asked for a person.
+	HandoffVisitorRequested HandoffReason = "visitor_requested"
+	// HandoffSkillUnavailable means the skill the question needs is unavailable.
+	HandoffSkillUnavailable HandoffReason = "skill_unavailable"
+	// HandoffLowConfidence means the router was not confident enough, twice.
+	HandoffLowConfidence HandoffReason = "low_confidence"
+	// HandoffToolFailure means a tool the skill called failed.
+	HandoffToolFailure HandoffReason = "tool_failure"
+	// HandoffNoAnswer means the skill found nothing to answer with.
+	HandoffNoAnswer HandoffReason = "no_answer"
+)
+
+// SoftHandoff is the agent's signal that it cannot resolve the question itself.
+type SoftHandoff struct {
+	// Reason is why.
+	Reason HandoffReason
+	// Question is the visitor's question that triggered it.
+	Question string
+	// Skill is the skill that could not resolve it (empty if none was chosen).
+	Skill SkillID
 }
