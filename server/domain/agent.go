@@ -24,6 +24,8 @@ type Reply struct {
 	Skill SkillID
 	// Decision is the router's decision for the visitor's message, recorded for metrics.
 	Decision RoutingDecision
+	// Outcome is what the turn came to, recorded for metrics.
+	Outcome TurnOutcome
 	// Handoff, when set, signals that people should take over (a soft handoff); the
 	// handoff flow acts on it according to the account's handoff settings.
 	Handoff *SoftHandoff
@@ -74,6 +76,23 @@ type Router interface {
 	// Route classifies message; history is the conversation before it, oldest first.
 	Route(ctx context.Context, history []Message, message string) (RoutingDecision, error)
 }
+
+// TurnOutcome is what one visitor turn came to.
+type TurnOutcome string
+
+// The turn outcomes.
+const (
+	// TurnAnswered means a skill answered.
+	TurnAnswered TurnOutcome = "answered"
+	// TurnLoginRequested means the skill needs login and the agent asked for it.
+	TurnLoginRequested TurnOutcome = "login_requested"
+	// TurnRephraseRequested means the agent was not sure and asked to rephrase.
+	TurnRephraseRequested TurnOutcome = "rephrase_requested"
+	// TurnHandoff means the agent signalled a soft handoff.
+	TurnHandoff TurnOutcome = "handoff"
+	// TurnHandledByFlow means the handoff flow (consent, email, a person) took the turn.
+	TurnHandledByFlow TurnOutcome = "handoff_flow"
+)
 
 // HandoffReason is why the agent wants people to take over.
 type HandoffReason string
