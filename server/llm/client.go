@@ -280,24 +280,24 @@ func (c *Client) attempt(ctx context.Context, body []byte) (res Response, wait t
 	resp, err := c.http.Do(req)
 	if err != nil {
 		// The error names the URL, never the headers.
-		return Response{}, 200 * time.Millisecond, unavailable("the LLM endpoint did not answer: %v", c.redact(err.Error()))
+		return Response{}, min(200*time.Millisecond, c.cfg.MaxRetryWait), unavailable("the LLM endpoint did not answer: %v", c.redact(err.Error()))
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
 	if err != nil {
-		return Response{}, 200 * time.Millisecond, unavailable("reading the LLM answer: %v", err)
+		return Response{}, min(200*time.Millisecond, c.cfg.MaxRetryWait), unavailable("reading the LLM answer: %v", err)
 	}
 	if resp.StatusCode != http.StatusOK {
 		msg := c.redact(errorMessage(data))
 		switch {
 		case resp.StatusCode == http.StatusTooManyRequests:
-			return Response{}, retryAfter(resp.Header.Get("Retry-After"), time.Second),
+			return Response{}, retryAfter(resp.Header.Get("Retry-After"), min(time.Second, c.cfg.MaxRetryWait)),
 				unavailable("the LLM endpoint is rate limiting us (429): %s", msg)
 		case resp.StatusCode >= 500:
-			return Response{}, retryAfter(resp.Header.Get("Retry-After"), 300*time.Millisecond),
+			return Response{}, retryAfter(resp.Header.Get("Retry-After"), min(300*time.Millisecond, c.cfg.MaxRetryWait)),
 				unavailable("the LLM endpoint failed (%d): %s", resp.StatusCode, msg)
 		case resp.StatusCode == http.StatusUnauthorized, resp.StatusCode == http.StatusForbidden:
-			return Response{}, -1, unavailable("the LLM endpoint refused the API key (%d): %s; check the LLM API key", resp.StatusCode, msg)
+			return Response{}, -1, unavailable("the LLM endpoint refused the API key (%d): %s (check the LLM API key)", resp.StatusCode, msg)
 		default:
 			return Response{}, -1, unavailable("the LLM endpoint rejected the request (%d): %s", resp.StatusCode, msg)
 		}
@@ -346,7 +346,8 @@ func errorMessage(body []byte) string {
 	return s
 }
 
-// retryAfter parses a Retry-After header (seconds or an HTTP date), or returns fallback.
+// retryAfter parses a Retry-After header (seconds or an HTTP date), or returns fallback
+// when there is none.
 func retryAfter(h string, fallback time.Duration) time.Duration {
 	if h == "" {
 		return fallback
