@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/server/app"
+	"github.com/tandemhq/tandem/server/llm"
 	"github.com/tandemhq/tandem/server/ratelimit"
 )
 
@@ -28,6 +29,7 @@ type config struct {
 	Demo            bool
 	WidgetDir       string
 	RateLimits      ratelimit.Config
+	LLM             llm.Config
 }
 
 // parseConfig reads the environment, then the flags in args.
@@ -46,6 +48,10 @@ func parseConfig(name string, args []string) (config, error) {
 	fs.IntVar(&c.MaxConns, "db-max-conns", envInt("TANDEM_DB_MAX_CONNS", 20), "database pool size (TANDEM_DB_MAX_CONNS)")
 	fs.BoolVar(&c.Demo, "demo", env("TANDEM_DEMO", "") == "true", "create the demo account if missing and write <data-dir>/demo.env (TANDEM_DEMO)")
 	fs.StringVar(&c.WidgetDir, "widget-dir", env("TANDEM_WIDGET_DIR", ""), "folder of static files served on / (TANDEM_WIDGET_DIR)")
+	fs.StringVar(&c.LLM.URL, "llm-url", env("TANDEM_LLM_URL", ""), "base URL of an OpenAI-compatible chat-completions API, such as https://api.openai.com/v1; empty routes and answers offline only (TANDEM_LLM_URL)")
+	// The key's default is not shown in -h: it is read from the environment after parsing.
+	fs.StringVar(&c.LLM.APIKey, "llm-api-key", "", "bearer key for the LLM API; prefer the environment variable (TANDEM_LLM_API_KEY)")
+	fs.StringVar(&c.LLM.Model, "llm-model", env("TANDEM_LLM_MODEL", ""), "model name for the LLM API (TANDEM_LLM_MODEL)")
 	c.RateLimits = app.DefaultRateLimits
 	fs.Var(limitFlag{&c.RateLimits.Visitor}, "rate-limit-visitor", "calls per second and burst per visitor token, as RATE:BURST (TANDEM_RATE_LIMIT_VISITOR)")
 	fs.Var(limitFlag{&c.RateLimits.APIKey}, "rate-limit-key", "calls per second and burst per API key, as RATE:BURST (TANDEM_RATE_LIMIT_KEY)")
@@ -62,6 +68,10 @@ func parseConfig(name string, args []string) (config, error) {
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
 		return c, fmt.Errorf("-log-level: %w", err)
+	}
+	c.LLM.APIKey = cmp.Or(c.LLM.APIKey, os.Getenv("TANDEM_LLM_API_KEY"))
+	if err := c.LLM.Validate(); err != nil {
+		return c, fmt.Errorf("-llm-url, -llm-model: %w", err)
 	}
 	return c, nil
 }

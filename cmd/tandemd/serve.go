@@ -26,6 +26,9 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 	logger := logging.New(os.Stderr, cfg.LogLevel)
+	if cfg.LLM.Configured() {
+		logger.Info("LLM endpoint configured; the offline router and templates stay the fallback", "llm", cfg.LLM)
+	}
 	pool, closeDB, err := openDatabase(ctx, cfg, logger)
 	if err != nil {
 		return err

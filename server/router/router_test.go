@@ -6,11 +6,11 @@ import (
 	"time"
 )
 
-// The floors the held-out evaluation must stay above. Measured with the corpus as
-// written: accuracy 0.871, lowest per-class recall 0.75 (general_qa, none).
+// The floors the held-out evaluation must stay above, just under what it measures with
+// the corpus as written: accuracy 0.914 (223/244), lowest per-class recall 0.793 (none).
 const (
-	accuracyFloor = 0.82
-	recallFloor   = 0.60
+	accuracyFloor = 0.89
+	recallFloor   = 0.78
 )
 
 // skills are the eight skill labels, as server/domain spells its SkillID values.
@@ -39,8 +39,8 @@ func TestCorpus(t *testing.T) {
 		t.Errorf("corpus has %d classes, want %d: %v", len(perClass), len(want), perClass)
 	}
 	for _, l := range want {
-		if perClass[l] < 70 {
-			t.Errorf("class %s has %d utterances, want at least 70", l, perClass[l])
+		if perClass[l] < 110 {
+			t.Errorf("class %s has %d utterances, want at least 110", l, perClass[l])
 		}
 	}
 	if len(test)*holdOutEvery > len(train)+len(test) || len(test)*(holdOutEvery+1) < len(train)+len(test) {
