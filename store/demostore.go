@@ -252,7 +252,6 @@ func (s *Store) seedDemoStore(ctx context.Context, tx pgx.Tx, account pgtype.UUI
 type DemoStore struct {
 	store     *Store
 	accountID string
-	now       func() time.Time
 }
 
 // The tools the demo store implements.
@@ -269,7 +268,7 @@ var (
 // DemoStore returns account accountID's demo store. Its methods return ENotFound when
 // the account has no demo store or nothing matches.
 func (s *Store) DemoStore(accountID string) *DemoStore {
-	return &DemoStore{store: s, accountID: accountID, now: time.Now}
+	return &DemoStore{store: s, accountID: accountID}
 }
 
 // account parses the store's account id.
@@ -430,7 +429,7 @@ func (d *DemoStore) ReturnOption(ctx context.Context, c tools.Customer, o tools.
 	default:
 		opt.WindowEndsAt = delivered.AddDate(0, 0, days)
 		switch {
-		case !d.now().Before(opt.WindowEndsAt):
+		case !time.Now().Before(opt.WindowEndsAt):
 			opt.Reason = fmt.Sprintf("The %d-day return window for order %s ended on %s (it was delivered on %s).",
 				days, order.Number, opt.WindowEndsAt.UTC().Format(dateLayout), delivered.UTC().Format(dateLayout))
 		case returnable == 0:
@@ -525,7 +524,7 @@ func (d *DemoStore) coupons(ctx context.Context, customerID *string) ([]tools.Co
 		return nil, err
 	}
 	rows, err := d.store.queries.DemoCouponList(ctx, d.store.pool, dbsqlc.DemoCouponListParams{
-		AccountID: account, CustomerID: customerID, Now: d.now(),
+		AccountID: account, CustomerID: customerID, Now: time.Now(),
 	})
 	if err != nil {
 		return nil, interpret(err, "coupon")

@@ -11,6 +11,7 @@ import (
 	"github.com/tandemhq/tandem/server/domain"
 	"github.com/tandemhq/tandem/server/tools"
 	"github.com/tandemhq/tandem/store"
+	"github.com/tandemhq/tandem/store/storetest"
 )
 
 // demoBundle is a store with two accounts seeded with the Northwind demo store.
@@ -330,4 +331,23 @@ func TestSeedDemoStoreUnknownAccount(t *testing.T) {
 	b := setup(t)
 	err := b.store.SeedDemoStore(b.ctx, newID(), demo.StoreData(time.Now()))
 	wantCode(t, err, domain.ENotFound)
+}
+
+func BenchmarkDemoStoreSearchProducts(b *testing.B) {
+	tb := &testBundle{ctx: b.Context(), pool: storetest.Pool(b)}
+	tb.store = store.New(tb.pool)
+	a := domain.Account{ID: newID(), Name: "Bench", SiteKey: "site_" + newID(), IdentitySecret: "s", Greeting: "Hi", TimeZone: "UTC", CreatedAt: base}
+	if err := tb.store.CreateAccount(tb.ctx, a, nil); err != nil {
+		b.Fatal(err)
+	}
+	if err := demo.SeedStore(tb.ctx, tb.store, a.ID, time.Now()); err != nil {
+		b.Fatal(err)
+	}
+	shop := tb.store.DemoStore(a.ID)
+	queries := []string{"rain jackett", "hiking boots", "something warm for camping", "coffee"}
+	for i := 0; b.Loop(); i++ {
+		if _, err := shop.SearchProducts(tb.ctx, queries[i%len(queries)], 5); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
