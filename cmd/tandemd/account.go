@@ -9,9 +9,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/tandemhq/tandem/server/account"
 	"github.com/tandemhq/tandem/server/auth"
+	"github.com/tandemhq/tandem/server/demo"
 	"github.com/tandemhq/tandem/server/domain"
 	"github.com/tandemhq/tandem/server/logging"
 	"github.com/tandemhq/tandem/store"
@@ -83,7 +85,7 @@ func seedDemo(ctx context.Context, st *store.Store, cfg config, logger *slog.Log
 	if vals, err := readEnvFile(path); err == nil {
 		if _, err := st.APIKeyByHash(ctx, auth.HashKey(vals["TANDEM_API_KEY"])); err == nil {
 			logger.Info("demo account ready", "env_file", path)
-			return nil
+			return demo.SeedStore(ctx, st, vals["TANDEM_ACCOUNT_ID"], time.Now())
 		}
 	}
 	created, err := account.Create(ctx, st, demoName, "Hi! I'm Summit Outfitters' assistant. I can track orders, start returns, find coupons and answer questions about our gear.")
@@ -109,7 +111,7 @@ func seedDemo(ctx context.Context, st *store.Store, cfg config, logger *slog.Log
 		return err
 	}
 	logger.Info("demo account created", "env_file", path, "account_id", created.Account.ID)
-	return nil
+	return demo.SeedStore(ctx, st, created.Account.ID, time.Now())
 }
 
 func readEnvFile(path string) (map[string]string, error) {

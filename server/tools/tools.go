@@ -65,6 +65,9 @@ type ReturnOption struct {
 	PortalURL string
 	// Reason says in words why the order is not eligible, if it is not.
 	Reason string
+	// FinalSaleItems are the titles of the order's final-sale items, which cannot be
+	// returned even while the rest of the order can.
+	FinalSaleItems []string
 }
 
 // Subscription is a recurring delivery.

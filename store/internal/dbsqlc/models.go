@@ -69,6 +69,78 @@ type ConversationEvent struct {
 	CreatedAt      time.Time
 }
 
+type DemoCoupon struct {
+	AccountID    pgtype.UUID
+	Code         string
+	Description  string
+	ExpiresAt    *time.Time
+	MinimumMinor *int64
+	CustomerID   *string
+}
+
+type DemoCustomer struct {
+	AccountID pgtype.UUID
+	ProfileID string
+	Email     string
+	FirstName string
+	LastName  string
+}
+
+type DemoLoyaltyBalance struct {
+	AccountID  pgtype.UUID
+	CustomerID string
+	Points     int64
+}
+
+type DemoOrder struct {
+	AccountID         pgtype.UUID
+	ID                string
+	Number            int32
+	CustomerID        string
+	PlacedAt          time.Time
+	FulfillmentStatus string
+	TotalMinor        int64
+	LineItems         []byte
+	Shipments         []byte
+	ShippingAddress   string
+	DeliveredAt       *time.Time
+	CancelledAt       *time.Time
+}
+
+type DemoProduct struct {
+	AccountID   pgtype.UUID
+	ID          string
+	Title       string
+	Description string
+	PriceMinor  int64
+	URL         string
+	ImageURL    string
+	InStock     bool
+	Tags        []string
+	FinalSale   bool
+	Search      interface{}
+	SearchText  string
+}
+
+type DemoStore struct {
+	AccountID        pgtype.UUID
+	Name             string
+	SiteURL          string
+	Currency         string
+	ReturnWindowDays int32
+}
+
+type DemoSubscription struct {
+	AccountID    pgtype.UUID
+	ID           string
+	CustomerID   string
+	ProductTitle string
+	Status       string
+	IntervalDays int32
+	NextChargeAt *time.Time
+	PriceMinor   int64
+}
+
 type Message struct {
 	AccountID      pgtype.UUID
 	ConversationID pgtype.UUID
