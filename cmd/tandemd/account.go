@@ -75,7 +75,7 @@ func filterFlags(fs *flag.FlagSet, args []string) splitArgs {
 	return out
 }
 
-const demoName = "Summit Outfitters (a demo outdoor-gear store)"
+const demoName = "Northwind Outfitters (a demo outdoor-gear store)"
 
 // seedDemo makes sure the demo account exists and its keys are in <data-dir>/demo.env.
 // Keys are stored only hashed, so an existing demo.env whose owner key still works is
@@ -88,7 +88,7 @@ func seedDemo(ctx context.Context, st *store.Store, cfg config, logger *slog.Log
 			return demo.SeedStore(ctx, st, vals["TANDEM_ACCOUNT_ID"], time.Now())
 		}
 	}
-	created, err := account.Create(ctx, st, demoName, "Hi! I'm Summit Outfitters' assistant. I can track orders, start returns, find coupons and answer questions about our gear.")
+	created, err := account.Create(ctx, st, demoName, "Hi! I'm the Northwind Outfitters assistant. I can track orders, start returns, find coupons and answer questions about our gear.")
 	if err != nil {
 		return err
 	}
