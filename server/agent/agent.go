@@ -111,7 +111,10 @@ func (a *Agent) Respond(ctx context.Context, t domain.Turn) (domain.Reply, error
 		if i == 0 {
 			reply.Decision, reply.Skill, reply.Outcome = p.decision, res.skill, res.outcome
 		}
-		reply.Messages = append(reply.Messages, res.messages...)
+		for _, m := range res.messages {
+			m.Skill = res.skill
+			reply.Messages = append(reply.Messages, m)
+		}
 		reply.Outcome = worse(reply.Outcome, res.outcome)
 		if res.handoff != nil {
 			reply.Handoff = res.handoff
@@ -262,7 +265,7 @@ func (a *Agent) runSkill(ctx context.Context, st *turnState, id domain.SkillID, 
 		a.logger.WarnContext(ctx, "a skill's tool failed", "account_id", c.AccountID, "skill", id, "error", err)
 		return a.handoff(st, id, question, domain.HandoffToolFailure, toolFailureText(id)), nil
 	}
-	res := result{skill: id, outcome: domain.TurnAnswered, messages: render(c.Channel, req.customer, ans)}
+	res := result{skill: id, outcome: domain.TurnAnswered, messages: render(c.Channel, firstName(c.Visitor, req.customer), ans)}
 	if ans.noAnswer {
 		res.outcome = domain.TurnHandoff
 		res.handoff = &domain.SoftHandoff{Reason: domain.HandoffNoAnswer, Question: question, Skill: id}
@@ -284,7 +287,7 @@ func (a *Agent) handoff(st *turnState, id domain.SkillID, question string, why d
 	return result{
 		skill:    id,
 		outcome:  domain.TurnHandoff,
-		messages: render(st.turn.Conversation.Channel, nil, answer{text: text}),
+		messages: render(st.turn.Conversation.Channel, "", answer{text: text}),
 		handoff:  &domain.SoftHandoff{Reason: why, Question: question, Skill: id},
 	}
 }
@@ -305,7 +308,7 @@ func (a *Agent) rephrase(st *turnState, d domain.RoutingDecision) result {
 		}
 	}
 	ans.quickReplies = append(ans.quickReplies, domain.QuickReply{ID: QuickReplyHuman, Label: "Talk to a person"})
-	return result{outcome: domain.TurnRephraseRequested, messages: render(st.turn.Conversation.Channel, nil, ans)}
+	return result{outcome: domain.TurnRephraseRequested, messages: render(st.turn.Conversation.Channel, "", ans)}
 }
 
 // askedToRephrase reports whether the agent's reply to the visitor's previous message
@@ -331,6 +334,18 @@ func lastVisitorText(history []domain.Message) string {
 		if history[i].Author == domain.AuthorVisitor {
 			return history[i].Text
 		}
+	}
+	return ""
+}
+
+// firstName is what to call the visitor: the customer's first name, else the first word
+// of the name the visitor came with.
+func firstName(v domain.Visitor, c *tools.Customer) string {
+	if c != nil && c.FirstName != "" {
+		return c.FirstName
+	}
+	if f := strings.Fields(v.Name); len(f) > 0 {
+		return f[0]
 	}
 	return ""
 }

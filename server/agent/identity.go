@@ -138,6 +138,6 @@ func (a *Agent) askToIdentify(st *turnState, id domain.SkillID, question string,
 		ans.text = "I'd be happy to " + purpose + ". To keep your account safe, please reply with the email " +
 			"address on your account and the number of one of your orders (for example #1234)."
 	}
-	res.messages = render(c.Channel, nil, ans)
+	res.messages = render(c.Channel, "", ans)
 	return res, nil
 }

@@ -1,10 +1,10 @@
 package agent
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/tandemhq/tandem/server/domain"
-	"github.com/tandemhq/tandem/server/tools"
 )
 
 // answer is what a skill says, before it is rendered for a channel. Skills write text
@@ -39,12 +39,17 @@ const maxSMSText = 300
 //     quick replies go on the last message.
 //   - SMS: the text only, shortened, then the main link's address.
 //   - WHATSAPP: the text and details, then the main link's address.
-//   - EMAIL: a greeting, the text and details, then every link written out, also in
+//   - EMAIL: a greeting by first name (when known), the text and details, then every link written out, also in
 //     Message.Links.
-func render(ch domain.Channel, c *tools.Customer, a answer) []domain.Message {
-	all := a.links
+func render(ch domain.Channel, name string, a answer) []domain.Message {
+	var all []domain.Link
 	if a.link != nil {
-		all = append([]domain.Link{*a.link}, a.links...)
+		all = append(all, *a.link)
+	}
+	for _, l := range a.links {
+		if !slices.ContainsFunc(all, func(x domain.Link) bool { return x.URL == l.URL }) {
+			all = append(all, l)
+		}
 	}
 	paragraphs := append([]string{a.text}, a.details...)
 	msg := domain.Message{Author: domain.AuthorAIAgent}
@@ -54,8 +59,8 @@ func render(ch domain.Channel, c *tools.Customer, a answer) []domain.Message {
 	case domain.ChannelWhatsApp:
 		msg.Text = withLink(strings.Join(paragraphs, "\n\n"), a.link)
 	case domain.ChannelEmail:
-		if c != nil && c.FirstName != "" {
-			paragraphs = append([]string{"Hi " + c.FirstName + ","}, paragraphs...)
+		if name != "" {
+			paragraphs = append([]string{"Hi " + name + ","}, paragraphs...)
 		}
 		var lines []string
 		for _, l := range all {
