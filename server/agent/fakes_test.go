@@ -2,6 +2,7 @@ package agent
 
 import (
 	"context"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -309,7 +310,8 @@ type setup struct {
 func newSetup(t *testing.T, opts ...func(*Options)) *setup {
 	t.Helper()
 	s := &setup{shop: newShop(), status: &statuses{calls: new(int)}}
-	o := Options{Router: router.NewOffline(nil), Statuses: s.status, Tools: resolver{set: s.shop.set()}, Now: func() time.Time { return now }}
+	o := Options{Router: router.NewOffline(nil), Statuses: s.status, Tools: resolver{set: s.shop.set()},
+		Logger: slog.New(slog.DiscardHandler), Now: func() time.Time { return now }}
 	for _, f := range opts {
 		f(&o)
 	}

@@ -130,13 +130,14 @@ func (a *Agent) askToIdentify(st *turnState, id domain.SkillID, question string,
 			"Please check both and send them again."
 	case st.memory.email != "" || c.Visitor.Email != "":
 		ans.text = "Thanks! To " + purpose + ", please also send me the number of one of your orders " +
-			"(it's in your order confirmation, for example #1234)."
+			"(you'll find it in your order confirmation email)."
 	case st.memory.orderNumber != "":
 		ans.text = "Thanks! To " + purpose + ", please also send me the email address you used for order #" +
 			st.memory.orderNumber + "."
 	default:
 		ans.text = "I'd be happy to " + purpose + ". To keep your account safe, please reply with the email " +
-			"address on your account and the number of one of your orders (for example #1234)."
+			"address on your account and the number of one of your orders (you'll find it in your order " +
+			"confirmation email)."
 	}
 	res.messages = render(c.Channel, "", ans)
 	return res, nil

@@ -7,7 +7,7 @@ const (
 	// rephraseText asks the visitor to say it another way; askedToRephrase recognises
 	// the agent's previous turn by it.
 	rephraseText = "Sorry, I'm not sure I understood. Could you tell me a little more, in other words? " +
-		"For example: \"Where is my order #1234?\" or \"How do I return a jacket?\""
+		"For example: \"Where is my order?\" or \"How do I return a jacket?\""
 	// stillUnsureText is said when the visitor rephrased and the agent still does not know.
 	stillUnsureText = "I'm sorry, I still can't tell what you need, and I'd rather not guess."
 	// humanRequestedText acknowledges a request for a person without promising one: the
