@@ -146,9 +146,9 @@ func (a *Agent) plan(ctx context.Context, t domain.Turn, st *turnState) ([]part,
 		d = domain.RoutingDecision{Kind: domain.RouteNone}
 	}
 	// A reply with only the email or order number the agent asked for says little to
-	// the router; it continues the active skill.
-	if !confident(d) && st.memory.givesIdentity && t.Conversation.ActiveSkill != "" {
-		d.Kind, d.Skill = domain.RouteSkill, t.Conversation.ActiveSkill
+	// the router; it continues the active skill when that skill needs them.
+	if active, ok := skill.Lookup(t.Conversation.ActiveSkill); ok && !confident(d) && st.memory.givesIdentity && active.Login == skill.LoginRequired {
+		d.Kind, d.Skill = domain.RouteSkill, active.ID
 	}
 	return []part{{decision: d, question: text}}, nil
 }

@@ -386,3 +386,19 @@ func TestRouterErrorOrUnknownSkillIsNotAGuess(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkRespond measures the agent's own work for one turn (routing, gating,
+// rendering) over in-memory tools.
+func BenchmarkRespond(b *testing.B) {
+	s := newSetup(b)
+	turn := domain.Turn{
+		Conversation: domain.Conversation{AccountID: "acc_1", Channel: domain.ChannelWebchat, Visitor: avaLoggedIn},
+		History:      []domain.Message{{Author: domain.AuthorVisitor, Text: "hi"}, {Author: domain.AuthorAIAgent, Text: "Hello! How can I help?"}},
+		Message:      domain.Message{Author: domain.AuthorVisitor, Text: "where is my order #1042?"},
+	}
+	for b.Loop() {
+		if _, err := s.agent.Respond(context.Background(), turn); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

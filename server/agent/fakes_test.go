@@ -307,7 +307,7 @@ type setup struct {
 	status *statuses
 }
 
-func newSetup(t *testing.T, opts ...func(*Options)) *setup {
+func newSetup(t testing.TB, opts ...func(*Options)) *setup {
 	t.Helper()
 	s := &setup{shop: newShop(), status: &statuses{calls: new(int)}}
 	o := Options{Router: router.NewOffline(nil), Statuses: s.status, Tools: resolver{set: s.shop.set()},
