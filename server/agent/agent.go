@@ -98,12 +98,8 @@ type turnState struct {
 // Respond answers one visitor turn. It reads (router, statuses, tools) but never writes.
 func (a *Agent) Respond(ctx context.Context, t domain.Turn) (domain.Reply, error) {
 	st := &turnState{turn: t, memory: remember(t)}
-	parts, err := a.plan(ctx, t, st)
-	if err != nil {
-		return domain.Reply{}, err
-	}
 	var reply domain.Reply
-	for i, p := range parts {
+	for i, p := range a.plan(ctx, t, st) {
 		res, err := a.handle(ctx, st, p)
 		if err != nil {
 			return domain.Reply{}, err
@@ -132,13 +128,13 @@ type part struct {
 
 // plan decides what the turn asks: a pressed quick reply, one question, or (for a
 // compound message) one question per skill in the order asked.
-func (a *Agent) plan(ctx context.Context, t domain.Turn, st *turnState) ([]part, error) {
+func (a *Agent) plan(ctx context.Context, t domain.Turn, st *turnState) []part {
 	if p, ok := quickReplyPart(t); ok {
-		return []part{p}, nil
+		return []part{p}
 	}
 	text := strings.TrimSpace(t.Message.Text)
 	if parts := a.compound(ctx, t.History, text); len(parts) > 1 {
-		return parts, nil
+		return parts
 	}
 	d, err := a.router.Route(ctx, t.History, text)
 	if err != nil {
@@ -150,7 +146,7 @@ func (a *Agent) plan(ctx context.Context, t domain.Turn, st *turnState) ([]part,
 	if active, ok := skill.Lookup(t.Conversation.ActiveSkill); ok && !confident(d) && st.memory.givesIdentity && active.Login == skill.LoginRequired {
 		d.Kind, d.Skill = domain.RouteSkill, active.ID
 	}
-	return []part{{decision: d, question: text}}, nil
+	return []part{{decision: d, question: text}}
 }
 
 // confident reports whether the decision is a skill or a person, sure enough to act on.
