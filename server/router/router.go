@@ -214,7 +214,7 @@ func (c *Classifier) ClassifyInContext(text string, previous []string) Decision 
 	var buf, ctxBuf, prevBuf [stackLabels]float32
 	p := c.probabilities(text, scratch(&buf, k))
 	conf := maxOf(p)
-	follow := isFollowUp(text)
+	follow := IsFollowUp(text)
 	if len(previous) == 0 || (!follow && conf >= MinConfidence) {
 		return c.decide(p)
 	}
@@ -427,10 +427,10 @@ var followRefs = map[string]bool{
 	"they": true, "one": true, "ones": true,
 }
 
-// isFollowUp reports whether a short message reads as a follow-up to the previous one:
+// IsFollowUp reports whether a short message reads as a follow-up to the previous one:
 // it opens with "and", "also", "what about", "how about", "what if", or refers back
 // with "it", "that", "the blue one"….
-func isFollowUp(text string) bool {
+func IsFollowUp(text string) bool {
 	const maxWords = 8
 	var buf [64]byte
 	var first, second [8]byte

@@ -192,8 +192,8 @@ func TestIsFollowUp(t *testing.T) {
 		"":                                  false,
 		"I bought it last week and it is still not here, the tracking has not moved at all": false,
 	} {
-		if got := isFollowUp(text); got != want {
-			t.Errorf("isFollowUp(%q) = %v, want %v", text, got, want)
+		if got := IsFollowUp(text); got != want {
+			t.Errorf("IsFollowUp(%q) = %v, want %v", text, got, want)
 		}
 	}
 }
