@@ -1,0 +1,28 @@
+package domain
+
+import "time"
+
+// SkillRequest is a brand's description of visitor questions no skill covers.
+type SkillRequest struct {
+	// AccountID is the owning account.
+	AccountID string
+	// ID identifies the request.
+	ID string
+	// Description says what the brand wants covered.
+	Description string
+	// ExampleQuestions are visitor questions the skill should answer.
+	ExampleQuestions []string
+	// RequestedBy is who asked.
+	RequestedBy Actor
+	// CreatedAt is when.
+	CreatedAt time.Time
+}
+
+// Position is a place in a newest-first listing: the creation time and id of the last
+// item of the previous page.
+type Position struct {
+	// CreatedAt is the item's creation time.
+	CreatedAt time.Time
+	// ID is the item's id.
+	ID string
+}
