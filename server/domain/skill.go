@@ -26,3 +26,13 @@ type Position struct {
 	// ID is the item's id.
 	ID string
 }
+
+// Paginate trims items, fetched with one more than limit, to limit, and returns the
+// position to continue after when there was more (nil on the last page).
+func Paginate[T any](items []T, limit int, position func(T) Position) ([]T, *Position) {
+	if limit <= 0 || len(items) <= limit {
+		return items, nil
+	}
+	p := position(items[limit-1])
+	return items[:limit], &p
+}
