@@ -285,6 +285,7 @@ corrected AS (
                 WHERE k.account_id = $1
                     AND k.article_count > 0
                     AND length(t.word) >= 4
+                    AND length(to_tsvector('english'::regconfig, t.word)) > 0
                 ORDER BY k.word <-> t.word
                 LIMIT $3
             ) AS near
@@ -347,13 +348,13 @@ type KnowledgeSearchRow struct {
 }
 
 // KnowledgeSearch finds the passages best answering @query, one per article, best first.
-// Each query word of four letters or more that the vocabulary lacks is replaced by the
-// vocabulary word closest to it: among the @candidates nearest by trigram distance, the
-// one with the fewest edits, if it takes at most one edit (two from six letters), so
-// "retrun" finds "return" but "something" does not become "anything". The words' English
-// lexemes are OR-ed into a full-text query, and passages are ranked with the title
-// weighing more than the body, the earlier paragraph first on a tie. The passage comes
-// back plain and with the matched words in <mark></mark>.
+// Each query word of four letters or more, not a stop word, that the vocabulary lacks is
+// replaced by the vocabulary word closest to it: among the @candidates nearest by trigram
+// distance, the one with the fewest edits, if it takes at most one edit (two from six
+// letters), so "retrun" finds "return" but "something" does not become "anything". The
+// words' English lexemes are OR-ed into a full-text query, and passages are ranked with
+// the title weighing more than the body, the earlier paragraph first on a tie. The
+// passage comes back plain and with the matched words in <mark></mark>.
 func (q *Queries) KnowledgeSearch(ctx context.Context, db DBTX, arg KnowledgeSearchParams) ([]KnowledgeSearchRow, error) {
 	rows, err := db.Query(ctx, knowledgeSearch,
 		arg.AccountID,
