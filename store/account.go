@@ -20,7 +20,8 @@ type NewAPIKey struct {
 }
 
 // CreateAccount stores account a and its first API keys in one transaction; the keys
-// belong to a, whatever their AccountID says. Returns EConflict if the account's id or
+// belong to a, whatever their AccountID says. The account's Customer Agent starts
+// enabled on every channel, whatever a says. Returns EConflict if the account's id or
 // site key, or a key's hash, is taken.
 func (s *Store) CreateAccount(ctx context.Context, a domain.Account, keys []NewAPIKey) error {
 	id, err := parseID("account id", a.ID)
@@ -148,6 +149,8 @@ func accountFromRow(r dbsqlc.Account) domain.Account {
 		IdentitySecret: r.IdentitySecret,
 		Greeting:       r.Greeting,
 		TimeZone:       r.TimeZone,
+		AgentEnabled:   r.AgentEnabled,
+		AgentChannels:  stringsAs[domain.Channel](r.AgentChannels),
 		CreatedAt:      r.CreatedAt.UTC(),
 	}
 }

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/tandemhq/tandem/server/domain"
@@ -16,8 +17,11 @@ func TestAccount(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got != a {
-		t.Errorf("Account = %+v, want %+v", got, a)
+	want := a
+	want.AgentEnabled = true // a new account's Customer Agent answers on every channel
+	want.AgentChannels = []domain.Channel{domain.ChannelWebchat, domain.ChannelSMS, domain.ChannelWhatsApp, domain.ChannelEmail}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Account = %+v, want %+v", got, want)
 	}
 	got, err = b.store.AccountBySiteKey(b.ctx, a.SiteKey)
 	if err != nil || got.ID != a.ID {

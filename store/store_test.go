@@ -27,6 +27,12 @@ type testBundle struct {
 // setup gives t a store on a fresh, migrated database.
 func setup(t *testing.T) *testBundle {
 	t.Helper()
+	return setupTB(t)
+}
+
+// setupTB is setup for tests and benchmarks.
+func setupTB(t testing.TB) *testBundle {
+	t.Helper()
 	pool := storetest.Pool(t)
 	return &testBundle{ctx: t.Context(), pool: pool, store: store.New(pool)}
 }

@@ -9,11 +9,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/tandemhq/tandem/server/account"
 	"github.com/tandemhq/tandem/server/auth"
-	"github.com/tandemhq/tandem/server/demo"
 	"github.com/tandemhq/tandem/server/domain"
 	"github.com/tandemhq/tandem/server/logging"
 	"github.com/tandemhq/tandem/store"
@@ -77,20 +75,21 @@ func filterFlags(fs *flag.FlagSet, args []string) splitArgs {
 
 const demoName = "Northwind Outfitters (a demo outdoor-gear store)"
 
-// seedDemo makes sure the demo account exists and its keys are in <data-dir>/demo.env.
-// Keys are stored only hashed, so an existing demo.env whose owner key still works is
-// kept; otherwise a fresh demo account is created and the file rewritten.
-func seedDemo(ctx context.Context, st *store.Store, cfg config, logger *slog.Logger) error {
+// seedDemo makes sure the demo account exists and its keys are in <data-dir>/demo.env,
+// and returns the account's id. Keys are stored only hashed, so an existing demo.env
+// whose owner key still works is kept; otherwise a fresh demo account is created and the
+// file rewritten.
+func seedDemo(ctx context.Context, st *store.Store, cfg config, logger *slog.Logger) (string, error) {
 	path := filepath.Join(cfg.DataDir, "demo.env")
 	if vals, err := readEnvFile(path); err == nil {
-		if _, err := st.APIKeyByHash(ctx, auth.HashKey(vals["TANDEM_API_KEY"])); err == nil {
+		if key, err := st.APIKeyByHash(ctx, auth.HashKey(vals["TANDEM_API_KEY"])); err == nil {
 			logger.Info("demo account ready", "env_file", path)
-			return demo.SeedStore(ctx, st, vals["TANDEM_ACCOUNT_ID"], time.Now())
+			return key.AccountID, nil
 		}
 	}
 	created, err := account.Create(ctx, st, demoName, "Hi! I'm the Northwind Outfitters assistant. I can track orders, start returns, find coupons and answer questions about our gear.")
 	if err != nil {
-		return err
+		return "", err
 	}
 	lines := []string{
 		"# The demo account's credentials, written by `make run`. Keep this file private.",
@@ -105,13 +104,13 @@ func seedDemo(ctx context.Context, st *store.Store, cfg config, logger *slog.Log
 		"TANDEM_IDENTITY_SECRET=" + created.Account.IdentitySecret,
 	}
 	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
-		return err
+		return "", err
 	}
 	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
-		return err
+		return "", err
 	}
 	logger.Info("demo account created", "env_file", path, "account_id", created.Account.ID)
-	return demo.SeedStore(ctx, st, created.Account.ID, time.Now())
+	return created.Account.ID, nil
 }
 
 func readEnvFile(path string) (map[string]string, error) {

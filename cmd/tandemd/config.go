@@ -21,6 +21,7 @@ type config struct {
 	DatabaseURL     string
 	DataDir         string
 	TokenSecret     string
+	EncryptionKey   string
 	VisitorTokenTTL time.Duration
 	LogLevel        slog.Level
 	CORSOrigins     string
@@ -41,6 +42,7 @@ func parseConfig(name string, args []string) (config, error) {
 	fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", ""), "PostgreSQL URL; empty starts the embedded cluster under -data-dir (DATABASE_URL)")
 	fs.StringVar(&c.DataDir, "data-dir", env("TANDEM_DATA_DIR", ".data"), "folder for the embedded cluster, the dev token secret and demo.env (TANDEM_DATA_DIR)")
 	fs.StringVar(&c.TokenSecret, "token-secret", env("TANDEM_TOKEN_SECRET", ""), "secret signing visitor tokens, shared by every replica; empty uses <data-dir>/token-secret with the embedded cluster (TANDEM_TOKEN_SECRET)")
+	fs.StringVar(&c.EncryptionKey, "encryption-key", env("TANDEM_ENCRYPTION_KEY", ""), "base64 32-byte key(s) sealing integration credentials, comma-separated, the first sealing (rotation); empty uses <data-dir>/encryption-key with the embedded cluster or -demo (TANDEM_ENCRYPTION_KEY)")
 	fs.DurationVar(&c.VisitorTokenTTL, "visitor-token-ttl", envDuration("TANDEM_VISITOR_TOKEN_TTL", 24*time.Hour), "how long visitor tokens last (TANDEM_VISITOR_TOKEN_TTL)")
 	fs.StringVar(&level, "log-level", env("TANDEM_LOG_LEVEL", "info"), "debug, info, warn or error (TANDEM_LOG_LEVEL)")
 	fs.StringVar(&c.CORSOrigins, "cors-origins", env("TANDEM_CORS_ORIGINS", "*"), "comma-separated origins browsers may call from (TANDEM_CORS_ORIGINS)")

@@ -16,6 +16,7 @@ import (
 	"github.com/tandemhq/tandem/server/app"
 	"github.com/tandemhq/tandem/server/auth"
 	"github.com/tandemhq/tandem/server/logging"
+	"github.com/tandemhq/tandem/server/seal"
 	"github.com/tandemhq/tandem/store"
 	"github.com/tandemhq/tandem/store/embeddedpg"
 )
@@ -42,12 +43,16 @@ func serve(ctx context.Context, args []string) error {
 	if cfg.WidgetDir != "" {
 		static = http.FileServer(http.Dir(cfg.WidgetDir))
 	}
+	keys, err := encryptionKeys(cfg, logger)
+	if err != nil {
+		return err
+	}
 	a := app.New(pool, app.Options{
 		Logger: logger, TokenSecret: secret, VisitorTokenTTL: cfg.VisitorTokenTTL, MaxRequestBytes: cfg.MaxRequestBytes,
-		CORSOrigins: cfg.corsOrigins(), Static: static, RateLimits: cfg.RateLimits,
+		CORSOrigins: cfg.corsOrigins(), Static: static, RateLimits: cfg.RateLimits, EncryptionKeys: keys,
 	})
 	if cfg.Demo {
-		if err := seedDemo(ctx, a.Store, cfg, logger); err != nil {
+		if err := seedDemoAccount(ctx, a, cfg, logger); err != nil {
 			return fmt.Errorf("seeding the demo account: %w", err)
 		}
 	}
@@ -127,6 +132,36 @@ func tokenSecret(cfg config) (string, error) {
 		return "", err
 	}
 	return secret, os.WriteFile(path, []byte(secret+"\n"), 0o600)
+}
+
+// encryptionKeys returns the keys that seal integration credentials. With none
+// configured, the embedded cluster and the demo keep one in the data folder (never
+// logged); a server on DATABASE_URL without a key runs, but cannot connect providers
+// that take credentials.
+func encryptionKeys(cfg config, logger *slog.Logger) (*seal.Keyring, error) {
+	if cfg.EncryptionKey != "" {
+		keys, err := seal.ParseKeys(cfg.EncryptionKey)
+		if err != nil {
+			return nil, fmt.Errorf("TANDEM_ENCRYPTION_KEY: %w", err)
+		}
+		return keys, nil
+	}
+	if cfg.DatabaseURL != "" && !cfg.Demo {
+		logger.Warn("no TANDEM_ENCRYPTION_KEY: integrations that take credentials cannot be connected")
+		return nil, nil
+	}
+	path := filepath.Join(cfg.DataDir, "encryption-key")
+	if b, err := os.ReadFile(path); err == nil {
+		return seal.ParseKeys(strings.TrimSpace(string(b)))
+	}
+	key := seal.NewKey()
+	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(path, []byte(key+"\n"), 0o600); err != nil {
+		return nil, err
+	}
+	return seal.ParseKeys(key)
 }
 
 func migrate(ctx context.Context, args []string) error {

@@ -22,7 +22,11 @@ import (
 	"github.com/tandemhq/tandem/gen/tandem/v1/tandemv1connect"
 	"github.com/tandemhq/tandem/server/auth"
 	"github.com/tandemhq/tandem/server/conversation"
+	"github.com/tandemhq/tandem/server/domain"
+	"github.com/tandemhq/tandem/server/integration"
+	"github.com/tandemhq/tandem/server/knowledge"
 	"github.com/tandemhq/tandem/server/logging"
+	"github.com/tandemhq/tandem/server/skill"
 )
 
 // Deps are what the API serves.
@@ -35,6 +39,14 @@ type Deps struct {
 	Limiter Limiter
 	// Conversations runs conversations.
 	Conversations *conversation.Service
+	// Skills shows skills with their status and records skill requests.
+	Skills *skill.Service
+	// Integrations connects providers.
+	Integrations *integration.Service
+	// Knowledge keeps the knowledge base.
+	Knowledge *knowledge.Service
+	// Agent answers PreviewMessage.
+	Agent domain.Agent
 	// Ping reports whether the database answers, for health checks.
 	Ping func(context.Context) error
 	// MaxRequestBytes caps the size of a request message.
@@ -72,7 +84,9 @@ func NewHandler(d Deps) http.Handler {
 	)
 	mux := http.NewServeMux()
 	mux.Handle(tandemv1connect.NewConversationServiceHandler(&conversationServer{svc: d.Conversations, logger: d.Logger}, opts))
-	mux.Handle(tandemv1connect.NewSkillServiceHandler(&skillServer{}, opts))
+	mux.Handle(tandemv1connect.NewSkillServiceHandler(&skillServer{
+		skills: d.Skills, integrations: d.Integrations, knowledge: d.Knowledge, agent: d.Agent, logger: d.Logger,
+	}, opts))
 	mux.Handle(tandemv1connect.NewHandoffServiceHandler(&handoffServer{}, opts))
 	mux.Handle(tandemv1connect.NewMetricsServiceHandler(&metricsServer{}, opts))
 	mux.Handle(grpchealth.NewHandler(&healthChecker{ping: d.Ping}))

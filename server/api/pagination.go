@@ -28,10 +28,28 @@ func conversationPageToken(p *domain.ConversationPosition) string {
 	if p == nil {
 		return ""
 	}
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(p.CreatedAt.UnixMicro(), 10) + "/" + p.ID))
+	return positionToken(&domain.Position{CreatedAt: p.CreatedAt, ID: p.ID})
 }
 
 func parseConversationPageToken(token string) (*domain.ConversationPosition, error) {
+	p, err := parsePositionToken(token)
+	if p == nil {
+		return nil, err
+	}
+	return &domain.ConversationPosition{CreatedAt: p.CreatedAt, ID: p.ID}, nil
+}
+
+// positionToken encodes a place in a newest-first listing as an opaque token; nil (the
+// last page) is empty.
+func positionToken(p *domain.Position) string {
+	if p == nil {
+		return ""
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(p.CreatedAt.UnixMicro(), 10) + "/" + p.ID))
+}
+
+// parsePositionToken decodes positionToken's token; empty is the first page (nil).
+func parsePositionToken(token string) (*domain.Position, error) {
 	if token == "" {
 		return nil, nil
 	}
@@ -44,5 +62,29 @@ func parseConversationPageToken(token string) (*domain.ConversationPosition, err
 	if _, uerr := uuid.Parse(id); !ok || perr != nil || uerr != nil {
 		return nil, errPageToken
 	}
-	return &domain.ConversationPosition{CreatedAt: time.UnixMicro(us).UTC(), ID: id}, nil
+	return &domain.Position{CreatedAt: time.UnixMicro(us).UTC(), ID: id}, nil
+}
+
+// offsetPage pages a fixed list (the skill catalog, the providers): it converts the page
+// of items that token starts and returns the token of the next page (empty on the last).
+func offsetPage[T, P any](items []T, size int32, token string, convert func(T) P) ([]P, string, error) {
+	start, n := 0, len(items)
+	if token != "" {
+		raw, derr := base64.RawURLEncoding.DecodeString(token)
+		o, perr := strconv.Atoi(strings.TrimPrefix(string(raw), "offset/"))
+		if derr != nil || perr != nil || !strings.HasPrefix(string(raw), "offset/") || o <= 0 || o >= n {
+			return nil, "", errPageToken
+		}
+		start = o
+	}
+	end := min(start+pageSize(size), n)
+	page := make([]P, 0, end-start)
+	for _, it := range items[start:end] {
+		page = append(page, convert(it))
+	}
+	var next string
+	if end < n {
+		next = base64.RawURLEncoding.EncodeToString([]byte("offset/" + strconv.Itoa(end)))
+	}
+	return page, next, nil
 }

@@ -17,7 +17,11 @@ import (
 	"github.com/tandemhq/tandem/server/conversation"
 	"github.com/tandemhq/tandem/server/domain"
 	"github.com/tandemhq/tandem/server/hub"
+	"github.com/tandemhq/tandem/server/integration"
+	"github.com/tandemhq/tandem/server/knowledge"
 	"github.com/tandemhq/tandem/server/ratelimit"
+	"github.com/tandemhq/tandem/server/seal"
+	"github.com/tandemhq/tandem/server/skill"
 	"github.com/tandemhq/tandem/store"
 )
 
@@ -41,6 +45,12 @@ type Options struct {
 	Static http.Handler
 	// Agent answers visitors (default: agent.Unready).
 	Agent domain.Agent
+	// EncryptionKeys seal integration credentials; without them, providers that take
+	// credentials cannot be connected.
+	EncryptionKeys *seal.Keyring
+	// IntegrationCheckers validate credentials with their provider on connect; providers
+	// without one get only the shape check.
+	IntegrationCheckers map[domain.IntegrationProvider]integration.Checker
 }
 
 // DefaultRateLimits are generous enough for any person and most integrations.
@@ -56,8 +66,14 @@ type App struct {
 	Handler http.Handler
 	// Store is the replica's storage.
 	Store *store.Store
-	hub   *hub.Hub
-	pool  *pgxpool.Pool
+	// Skills shows skills with their status.
+	Skills *skill.Service
+	// Integrations connects providers and hands out their credentials.
+	Integrations *integration.Service
+	// Knowledge keeps and searches knowledge bases.
+	Knowledge *knowledge.Service
+	hub       *hub.Hub
+	pool      *pgxpool.Pool
 }
 
 // New builds a replica over a migrated database pool.
@@ -81,12 +97,15 @@ func New(pool *pgxpool.Pool, o Options) *App {
 		o.Agent = agent.Unready{}
 	}
 	conversations := conversation.NewService(st, o.Agent, tokens, h, hub.Publisher{Pool: pool}, o.Logger, conversation.Config{Heartbeat: o.Heartbeat})
+	skills := skill.NewService(st)
+	integrations := integration.NewService(st, o.EncryptionKeys, o.IntegrationCheckers, o.Logger)
+	kb := knowledge.NewService(st)
 	handler := api.NewHandler(api.Deps{
 		Logger: o.Logger, Auth: auth.NewAuthenticator(st, tokens), Limiter: ratelimit.New(o.RateLimits),
-		Conversations: conversations, Ping: pool.Ping, MaxRequestBytes: o.MaxRequestBytes,
-		CORSOrigins: o.CORSOrigins, Static: o.Static,
+		Conversations: conversations, Skills: skills, Integrations: integrations, Knowledge: kb, Agent: o.Agent,
+		Ping: pool.Ping, MaxRequestBytes: o.MaxRequestBytes, CORSOrigins: o.CORSOrigins, Static: o.Static,
 	})
-	return &App{Handler: handler, Store: st, hub: h, pool: pool}
+	return &App{Handler: handler, Store: st, Skills: skills, Integrations: integrations, Knowledge: kb, hub: h, pool: pool}
 }
 
 // Run feeds database notifications to the replica's streams until ctx ends. It returns

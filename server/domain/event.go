@@ -88,6 +88,10 @@ type Account struct {
 	Greeting string
 	// TimeZone is the IANA zone for metrics and business hours.
 	TimeZone string
+	// AgentEnabled is true while the Customer Agent answers visitors.
+	AgentEnabled bool
+	// AgentChannels are the channels the Customer Agent answers on.
+	AgentChannels []Channel
 	// CreatedAt is when it was created.
 	CreatedAt time.Time
 }

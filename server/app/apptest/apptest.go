@@ -17,11 +17,16 @@ import (
 	"github.com/tandemhq/tandem/server/account"
 	"github.com/tandemhq/tandem/server/app"
 	"github.com/tandemhq/tandem/server/domain"
+	"github.com/tandemhq/tandem/server/seal"
 	"github.com/tandemhq/tandem/store/storetest"
 )
 
 // TokenSecret is the visitor token secret every test replica shares.
 const TokenSecret = "apptest-visitor-token-secret-0123456789"
+
+// EncryptionKey seals integration credentials on every test replica (standard base64 of
+// 32 bytes).
+const EncryptionKey = "dGFuZGVtLWFwcHRlc3QtZW5jcnlwdGlvbi1rZXkhISE="
 
 // Env is a test database with one running replica and one account.
 type Env struct {
@@ -67,6 +72,13 @@ func StartReplica(t testing.TB, url string, o app.Options) (*app.App, *httptest.
 	}
 	if o.TokenSecret == "" {
 		o.TokenSecret = TokenSecret
+	}
+	if o.EncryptionKeys == nil {
+		keys, err := seal.ParseKeys(EncryptionKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.EncryptionKeys = keys
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	a := app.New(pool, o)

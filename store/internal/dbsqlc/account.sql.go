@@ -13,7 +13,7 @@ import (
 )
 
 const accountGet = `-- name: AccountGet :one
-SELECT id, name, site_key, identity_secret, greeting, time_zone, created_at
+SELECT id, name, site_key, identity_secret, greeting, time_zone, created_at, agent_enabled, agent_channels
 FROM accounts
 WHERE id = $1
 `
@@ -29,12 +29,14 @@ func (q *Queries) AccountGet(ctx context.Context, db DBTX, id pgtype.UUID) (Acco
 		&i.Greeting,
 		&i.TimeZone,
 		&i.CreatedAt,
+		&i.AgentEnabled,
+		&i.AgentChannels,
 	)
 	return i, err
 }
 
 const accountGetBySiteKey = `-- name: AccountGetBySiteKey :one
-SELECT id, name, site_key, identity_secret, greeting, time_zone, created_at
+SELECT id, name, site_key, identity_secret, greeting, time_zone, created_at, agent_enabled, agent_channels
 FROM accounts
 WHERE site_key = $1
 `
@@ -50,6 +52,8 @@ func (q *Queries) AccountGetBySiteKey(ctx context.Context, db DBTX, siteKey stri
 		&i.Greeting,
 		&i.TimeZone,
 		&i.CreatedAt,
+		&i.AgentEnabled,
+		&i.AgentChannels,
 	)
 	return i, err
 }

@@ -29,6 +29,8 @@ type Account struct {
 	Greeting       string
 	TimeZone       string
 	CreatedAt      time.Time
+	AgentEnabled   bool
+	AgentChannels  []string
 }
 
 type Conversation struct {
@@ -141,6 +143,42 @@ type DemoSubscription struct {
 	PriceMinor   int64
 }
 
+type Integration struct {
+	AccountID   pgtype.UUID
+	Provider    string
+	DisplayName string
+	APIBaseURL  string
+	Credentials []byte
+	ConnectedAt time.Time
+}
+
+type KnowledgeArticle struct {
+	AccountID pgtype.UUID
+	ID        pgtype.UUID
+	Title     string
+	Body      string
+	Topic     string
+	URL       string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+type KnowledgePassage struct {
+	AccountID pgtype.UUID
+	ArticleID pgtype.UUID
+	Position  int32
+	Topic     string
+	Title     string
+	Body      string
+	Search    interface{}
+}
+
+type KnowledgeWord struct {
+	AccountID    pgtype.UUID
+	Word         string
+	ArticleCount int32
+}
+
 type Message struct {
 	AccountID      pgtype.UUID
 	ConversationID pgtype.UUID
@@ -156,4 +194,15 @@ type Message struct {
 	IdempotencyKey *string
 	TurnEnd        *int64
 	CreatedAt      time.Time
+}
+
+type SkillRequest struct {
+	AccountID        pgtype.UUID
+	ID               pgtype.UUID
+	Description      string
+	ExampleQuestions []string
+	RequestedByKind  string
+	RequestedByKeyID string
+	RequestedByName  string
+	CreatedAt        time.Time
 }
