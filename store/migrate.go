@@ -8,10 +8,13 @@ import (
 	"log/slog"
 	"path"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivermigrate"
 
 	"github.com/tandemhq/tandem/queries"
 )
@@ -49,5 +52,32 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger) error
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	return nil
+	return migrateJobs(ctx, pool, logger)
+}
+
+// jobsMigrationLock is the advisory lock key under which replicas migrate River's tables
+// one at a time.
+const jobsMigrationLock = 7_366_221_004
+
+// migrateJobs applies the migrations of River's job queue tables (river_job and its
+// companions) in one transaction, holding an advisory lock so that replicas starting
+// together apply them once.
+func migrateJobs(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger) error {
+	migrator, err := rivermigrate.New(riverpgxv5.New(pool), &rivermigrate.Config{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return fmt.Errorf("migrate jobs: %w", err)
+	}
+	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", jobsMigrationLock); err != nil {
+			return fmt.Errorf("migrate jobs: %w", err)
+		}
+		res, err := migrator.MigrateTx(ctx, tx, rivermigrate.DirectionUp, nil)
+		if err != nil {
+			return fmt.Errorf("migrate jobs: %w", err)
+		}
+		for _, v := range res.Versions {
+			logger.InfoContext(ctx, "applied job queue migration", "version", v.Version, "name", v.Name, "duration", v.Duration)
+		}
+		return nil
+	})
 }
