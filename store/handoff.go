@@ -238,3 +238,8 @@ func handoffFromRow(r dbsqlc.Handoff) domain.Handoff {
 	}
 	return h
 }
+
+// SaveHandoff stores handoff h's new state (or inserts it).
+func (s *Store) SaveHandoff(ctx context.Context, h domain.Handoff) error {
+	return interpret(s.upsertHandoff(ctx, s.pool, h), "handoff")
+}

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"path"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
@@ -60,24 +59,29 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger) error
 const jobsMigrationLock = 7_366_221_004
 
 // migrateJobs applies the migrations of River's job queue tables (river_job and its
-// companions) in one transaction, holding an advisory lock so that replicas starting
-// together apply them once.
+// companions), holding an advisory lock on one connection meanwhile so that replicas
+// starting together apply them once. (River's migrations cannot share one
+// transaction: one adds an enum value that a later one uses.)
 func migrateJobs(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger) error {
 	migrator, err := rivermigrate.New(riverpgxv5.New(pool), &rivermigrate.Config{Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		return fmt.Errorf("migrate jobs: %w", err)
 	}
-	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", jobsMigrationLock); err != nil {
-			return fmt.Errorf("migrate jobs: %w", err)
-		}
-		res, err := migrator.MigrateTx(ctx, tx, rivermigrate.DirectionUp, nil)
-		if err != nil {
-			return fmt.Errorf("migrate jobs: %w", err)
-		}
-		for _, v := range res.Versions {
-			logger.InfoContext(ctx, "applied job queue migration", "version", v.Version, "name", v.Name, "duration", v.Duration)
-		}
-		return nil
-	})
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate jobs: %w", err)
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", jobsMigrationLock); err != nil {
+		return fmt.Errorf("migrate jobs: %w", err)
+	}
+	defer conn.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", jobsMigrationLock) //nolint:errcheck // the lock also ends with the session
+	res, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil)
+	if err != nil {
+		return fmt.Errorf("migrate jobs: %w", err)
+	}
+	for _, v := range res.Versions {
+		logger.InfoContext(ctx, "applied job queue migration", "version", v.Version, "name", v.Name, "duration", v.Duration)
+	}
+	return nil
 }

@@ -28,6 +28,8 @@ type config struct {
 	Demo            bool
 	WidgetDir       string
 	RateLimits      ratelimit.Config
+	HelpdeskTimeout time.Duration
+	JobWorkers      int
 }
 
 // parseConfig reads the environment, then the flags in args.
@@ -46,6 +48,8 @@ func parseConfig(name string, args []string) (config, error) {
 	fs.IntVar(&c.MaxConns, "db-max-conns", envInt("TANDEM_DB_MAX_CONNS", 20), "database pool size (TANDEM_DB_MAX_CONNS)")
 	fs.BoolVar(&c.Demo, "demo", env("TANDEM_DEMO", "") == "true", "create the demo account if missing and write <data-dir>/demo.env (TANDEM_DEMO)")
 	fs.StringVar(&c.WidgetDir, "widget-dir", env("TANDEM_WIDGET_DIR", ""), "folder of static files served on / (TANDEM_WIDGET_DIR)")
+	fs.DurationVar(&c.HelpdeskTimeout, "helpdesk-timeout", envDuration("TANDEM_HELPDESK_TIMEOUT", 10*time.Second), "time limit of one call to Zendesk or Gorgias (TANDEM_HELPDESK_TIMEOUT)")
+	fs.IntVar(&c.JobWorkers, "job-workers", envInt("TANDEM_JOB_WORKERS", 20), "background jobs (ticket deliveries) one replica works at once (TANDEM_JOB_WORKERS)")
 	c.RateLimits = app.DefaultRateLimits
 	fs.Var(limitFlag{&c.RateLimits.Visitor}, "rate-limit-visitor", "calls per second and burst per visitor token, as RATE:BURST (TANDEM_RATE_LIMIT_VISITOR)")
 	fs.Var(limitFlag{&c.RateLimits.APIKey}, "rate-limit-key", "calls per second and burst per API key, as RATE:BURST (TANDEM_RATE_LIMIT_KEY)")

@@ -15,6 +15,7 @@ import (
 
 	"github.com/tandemhq/tandem/server/app"
 	"github.com/tandemhq/tandem/server/auth"
+	"github.com/tandemhq/tandem/server/jobs"
 	"github.com/tandemhq/tandem/server/logging"
 	"github.com/tandemhq/tandem/store"
 	"github.com/tandemhq/tandem/store/embeddedpg"
@@ -39,10 +40,14 @@ func serve(ctx context.Context, args []string) error {
 	if cfg.WidgetDir != "" {
 		static = http.FileServer(http.Dir(cfg.WidgetDir))
 	}
-	a := app.New(pool, app.Options{
+	a, err := app.New(pool, app.Options{
 		Logger: logger, TokenSecret: secret, VisitorTokenTTL: cfg.VisitorTokenTTL, MaxRequestBytes: cfg.MaxRequestBytes,
 		CORSOrigins: cfg.corsOrigins(), Static: static, RateLimits: cfg.RateLimits,
+		HelpdeskTimeout: cfg.HelpdeskTimeout, Jobs: jobs.Config{Workers: cfg.JobWorkers},
 	})
+	if err != nil {
+		return err
+	}
 	if cfg.Demo {
 		if err := seedDemo(ctx, a.Store, cfg, logger); err != nil {
 			return fmt.Errorf("seeding the demo account: %w", err)
@@ -50,7 +55,9 @@ func serve(ctx context.Context, args []string) error {
 	}
 	serveCtx, cancelStreams := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelStreams()
-	a.Run(serveCtx)
+	if err := a.Run(serveCtx); err != nil {
+		return err
+	}
 	srv := a.HTTPServer(serveCtx, cfg.Addr)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
@@ -60,10 +67,13 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	case <-ctx.Done():
 	}
-	logger.Info("shutting down: finishing requests, ending streams")
-	cancelStreams()
+	logger.Info("shutting down: finishing requests and jobs, ending streams")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	if err := a.Stop(shutdownCtx); err != nil {
+		logger.Warn("stopping the job queue", "error", err)
+	}
+	cancelStreams()
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/tandemhq/tandem/gen/tandem/v1/tandemv1connect"
 	"github.com/tandemhq/tandem/server/auth"
 	"github.com/tandemhq/tandem/server/conversation"
+	"github.com/tandemhq/tandem/server/handoff"
 	"github.com/tandemhq/tandem/server/logging"
 )
 
@@ -35,6 +36,8 @@ type Deps struct {
 	Limiter Limiter
 	// Conversations runs conversations.
 	Conversations *conversation.Service
+	// Handoffs runs handoffs.
+	Handoffs *handoff.Service
 	// Ping reports whether the database answers, for health checks.
 	Ping func(context.Context) error
 	// MaxRequestBytes caps the size of a request message.
@@ -73,7 +76,7 @@ func NewHandler(d Deps) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle(tandemv1connect.NewConversationServiceHandler(&conversationServer{svc: d.Conversations, logger: d.Logger}, opts))
 	mux.Handle(tandemv1connect.NewSkillServiceHandler(&skillServer{}, opts))
-	mux.Handle(tandemv1connect.NewHandoffServiceHandler(&handoffServer{}, opts))
+	mux.Handle(tandemv1connect.NewHandoffServiceHandler(&handoffServer{svc: d.Handoffs, logger: d.Logger}, opts))
 	mux.Handle(tandemv1connect.NewMetricsServiceHandler(&metricsServer{}, opts))
 	mux.Handle(grpchealth.NewHandler(&healthChecker{ping: d.Ping}))
 	reflector := grpcreflect.NewStaticReflector(serviceNames...)

@@ -28,21 +28,51 @@ func conversationPageToken(p *domain.ConversationPosition) string {
 	if p == nil {
 		return ""
 	}
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(p.CreatedAt.UnixMicro(), 10) + "/" + p.ID))
+	return positionToken(p.CreatedAt, p.ID)
 }
 
 func parseConversationPageToken(token string) (*domain.ConversationPosition, error) {
+	at, id, err := parsePositionToken(token)
+	if err != nil || id == "" {
+		return nil, err
+	}
+	return &domain.ConversationPosition{CreatedAt: at, ID: id}, nil
+}
+
+// handoffPageToken encodes a handoff listing position as an opaque token.
+func handoffPageToken(p *domain.HandoffPosition) string {
+	if p == nil {
+		return ""
+	}
+	return positionToken(p.CreatedAt, p.ID)
+}
+
+func parseHandoffPageToken(token string) (*domain.HandoffPosition, error) {
+	at, id, err := parsePositionToken(token)
+	if err != nil || id == "" {
+		return nil, err
+	}
+	return &domain.HandoffPosition{CreatedAt: at, ID: id}, nil
+}
+
+// positionToken encodes a newest-first position (creation time, id) as a token.
+func positionToken(createdAt time.Time, id string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(createdAt.UnixMicro(), 10) + "/" + id))
+}
+
+// parsePositionToken decodes positionToken's token; the empty token is no position.
+func parsePositionToken(token string) (time.Time, string, error) {
 	if token == "" {
-		return nil, nil
+		return time.Time{}, "", nil
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(token)
 	if err != nil {
-		return nil, errPageToken
+		return time.Time{}, "", errPageToken
 	}
 	micros, id, ok := strings.Cut(string(raw), "/")
 	us, perr := strconv.ParseInt(micros, 10, 64)
 	if _, uerr := uuid.Parse(id); !ok || perr != nil || uerr != nil {
-		return nil, errPageToken
+		return time.Time{}, "", errPageToken
 	}
-	return &domain.ConversationPosition{CreatedAt: time.UnixMicro(us).UTC(), ID: id}, nil
+	return time.UnixMicro(us).UTC(), id, nil
 }

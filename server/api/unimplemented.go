@@ -16,11 +16,6 @@ type skillServer struct {
 	tandemv1connect.UnimplementedSkillServiceHandler
 }
 
-// handoffServer serves HandoffService; its RPCs answer Unimplemented until handoff lands.
-type handoffServer struct {
-	tandemv1connect.UnimplementedHandoffServiceHandler
-}
-
 // metricsServer serves MetricsService; its RPCs answer Unimplemented until metrics land.
 type metricsServer struct {
 	tandemv1connect.UnimplementedMetricsServiceHandler

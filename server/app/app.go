@@ -16,7 +16,12 @@ import (
 	"github.com/tandemhq/tandem/server/auth"
 	"github.com/tandemhq/tandem/server/conversation"
 	"github.com/tandemhq/tandem/server/domain"
+	"github.com/tandemhq/tandem/server/handoff"
+	"github.com/tandemhq/tandem/server/helpdesk"
+	"github.com/tandemhq/tandem/server/helpdesk/gorgias"
+	"github.com/tandemhq/tandem/server/helpdesk/zendesk"
 	"github.com/tandemhq/tandem/server/hub"
+	"github.com/tandemhq/tandem/server/jobs"
 	"github.com/tandemhq/tandem/server/ratelimit"
 	"github.com/tandemhq/tandem/store"
 )
@@ -39,8 +44,15 @@ type Options struct {
 	Heartbeat time.Duration
 	// Static serves non-RPC paths (the widget demo), if set.
 	Static http.Handler
-	// Agent answers visitors (default: agent.Unready).
+	// Agent answers visitors (default: agent.Unready); the handoff flow wraps it.
 	Agent domain.Agent
+	// Integrations tells which integrations (Zendesk, Gorgias) accounts connected
+	// (default: none).
+	Integrations handoff.Integrations
+	// HelpdeskTimeout bounds one call to Zendesk or Gorgias (default 10s).
+	HelpdeskTimeout time.Duration
+	// Jobs tunes the background job queue.
+	Jobs jobs.Config
 }
 
 // DefaultRateLimits are generous enough for any person and most integrations.
@@ -56,12 +68,23 @@ type App struct {
 	Handler http.Handler
 	// Store is the replica's storage.
 	Store *store.Store
-	hub   *hub.Hub
-	pool  *pgxpool.Pool
+	// Jobs is the replica's job queue: register workers and periodic jobs on it
+	// before Run.
+	Jobs *jobs.Queue
+	hub  *hub.Hub
+	pool *pgxpool.Pool
+}
+
+// noIntegrations is the Integrations of a replica wired without the integrations
+// service: no account has connected anything.
+type noIntegrations struct{}
+
+func (noIntegrations) Connected(context.Context, string) ([]domain.Integration, error) {
+	return nil, nil
 }
 
 // New builds a replica over a migrated database pool.
-func New(pool *pgxpool.Pool, o Options) *App {
+func New(pool *pgxpool.Pool, o Options) (*App, error) {
 	if o.VisitorTokenTTL == 0 {
 		o.VisitorTokenTTL = 24 * time.Hour
 	}
@@ -74,30 +97,53 @@ func New(pool *pgxpool.Pool, o Options) *App {
 	if o.RateLimits == (ratelimit.Config{}) {
 		o.RateLimits = DefaultRateLimits
 	}
-	st := store.New(pool)
+	if o.Integrations == nil {
+		o.Integrations = noIntegrations{}
+	}
+	if o.HelpdeskTimeout == 0 {
+		o.HelpdeskTimeout = 10 * time.Second
+	}
+	queue, err := jobs.New(pool, o.Logger, o.Jobs)
+	if err != nil {
+		return nil, err
+	}
+	st := store.New(pool).WithJobs(queue)
 	h := hub.New(o.Logger)
 	tokens := auth.NewVisitorTokens(o.TokenSecret, o.VisitorTokenTTL)
 	if o.Agent == nil {
 		o.Agent = agent.Unready{}
 	}
-	conversations := conversation.NewService(st, o.Agent, tokens, h, hub.Publisher{Pool: pool}, o.Logger, conversation.Config{Heartbeat: o.Heartbeat})
+	flow := handoff.NewFlow(o.Agent, st)
+	conversations := conversation.NewService(st, flow, tokens, h, hub.Publisher{Pool: pool}, o.Logger, conversation.Config{Heartbeat: o.Heartbeat})
+	handoffs := handoff.NewService(st, conversations, o.Integrations, o.Logger)
+	jobs.Register(queue, handoff.NewDeliverer(st, o.Integrations, map[domain.HandoffDestination]helpdesk.Adapter{
+		domain.DestinationZendesk: zendesk.New(o.HelpdeskTimeout),
+		domain.DestinationGorgias: gorgias.New(o.HelpdeskTimeout),
+	}, o.Logger))
 	handler := api.NewHandler(api.Deps{
 		Logger: o.Logger, Auth: auth.NewAuthenticator(st, tokens), Limiter: ratelimit.New(o.RateLimits),
-		Conversations: conversations, Ping: pool.Ping, MaxRequestBytes: o.MaxRequestBytes,
+		Conversations: conversations, Handoffs: handoffs, Ping: pool.Ping, MaxRequestBytes: o.MaxRequestBytes,
 		CORSOrigins: o.CORSOrigins, Static: o.Static,
 	})
-	return &App{Handler: handler, Store: st, hub: h, pool: pool}
+	return &App{Handler: handler, Store: st, Jobs: queue, hub: h, pool: pool}, nil
 }
 
-// Run feeds database notifications to the replica's streams until ctx ends. It returns
-// once the replica listens, running on in the background.
-func (a *App) Run(ctx context.Context) {
+// Run feeds database notifications to the replica's streams and works the job queue
+// until ctx ends (which cancels running jobs; Stop first for a graceful end). It
+// returns once the replica listens, running on in the background.
+func (a *App) Run(ctx context.Context) error {
 	ready := make(chan struct{})
 	go a.hub.Listen(ctx, a.pool, ready)
 	select {
 	case <-ready:
 	case <-ctx.Done():
 	}
+	return a.Jobs.Start(ctx)
+}
+
+// Stop stops working jobs, letting running ones finish until ctx ends.
+func (a *App) Stop(ctx context.Context) error {
+	return a.Jobs.Stop(ctx)
 }
 
 // HTTPServer returns an http.Server serving the handler on addr with HTTP/1.1 and

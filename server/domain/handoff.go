@@ -1,6 +1,9 @@
 package domain
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // HandoffStatus is where a handoff stands.
 type HandoffStatus string
@@ -197,6 +200,43 @@ type HandoffFlowChange struct {
 	Handoff *Handoff
 	// Jobs are background jobs stored atomically with the change.
 	Jobs []JobArgs
-	// Close ends the conversation: the ticket went to an external helpdesk.
-	Close bool
+}
+
+// Open reports whether the business hours are open at t. A time zone that does not
+// load counts as UTC.
+func (bh *BusinessHours) Open(t time.Time) bool {
+	if bh == nil {
+		return true
+	}
+	loc, err := time.LoadLocation(bh.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	local := t.In(loc)
+	for _, d := range bh.Holidays {
+		if d == local.Format(time.DateOnly) {
+			return false
+		}
+	}
+	minute := local.Hour()*60 + local.Minute()
+	for _, w := range bh.Weekly {
+		open, err1 := ClockMinutes(w.Open)
+		closing, err2 := ClockMinutes(w.Close)
+		if w.Day == local.Weekday() && err1 == nil && err2 == nil && minute >= open && minute < closing {
+			return true
+		}
+	}
+	return false
+}
+
+// ClockMinutes parses "HH:MM" (00:00 to 24:00) into minutes after midnight.
+func ClockMinutes(hhmm string) (int, error) {
+	var h, m int
+	if len(hhmm) != 5 || hhmm[2] != ':' {
+		return 0, Errorf(EInvalid, "time %q is not HH:MM", hhmm)
+	}
+	if _, err := fmt.Sscanf(hhmm, "%02d:%02d", &h, &m); err != nil || h > 24 || m > 59 || (h == 24 && m != 0) {
+		return 0, Errorf(EInvalid, "time %q is not HH:MM between 00:00 and 24:00", hhmm)
+	}
+	return h*60 + m, nil
 }

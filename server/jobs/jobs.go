@@ -114,6 +114,9 @@ func (q *Queue) Start(ctx context.Context) error {
 		PeriodicJobs:      q.periodic,
 		FetchPollInterval: q.cfg.FetchPollInterval,
 		JobTimeout:        q.cfg.JobTimeout,
+		// A replica that dies mid-job leaves it running; another replica takes it over
+		// this long after it started.
+		RescueStuckJobsAfter: q.cfg.JobTimeout + time.Minute,
 	})
 	if err != nil {
 		return fmt.Errorf("jobs: %w", err)
