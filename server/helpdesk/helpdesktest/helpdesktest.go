@@ -13,7 +13,6 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"sync"
-	"testing"
 	"time"
 )
 
@@ -235,11 +234,18 @@ func (f *Fake) Handler(h http.Handler) http.Handler {
 	})
 }
 
-// Serve starts a test server of the fake helpdesk's handler h, with failure
-// injection, closed when t ends, and returns its URL.
-func (f *Fake) Serve(t testing.TB, h http.HandlerFunc) string {
+// Cleaner runs functions when a test (or a command using the fakes) ends; testing.TB
+// is one.
+type Cleaner interface {
+	// Cleanup registers f to run at the end.
+	Cleanup(f func())
+}
+
+// Serve starts a server of the fake helpdesk's handler h, with failure injection,
+// closed at c's cleanup, and returns its URL.
+func (f *Fake) Serve(c Cleaner, h http.HandlerFunc) string {
 	srv := httptest.NewServer(f.Handler(h))
-	t.Cleanup(srv.Close)
+	c.Cleanup(srv.Close)
 	return srv.URL
 }
 

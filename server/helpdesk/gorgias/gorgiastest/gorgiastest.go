@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/tandemhq/tandem/server/domain"
@@ -39,10 +38,10 @@ type Server struct {
 	rateLimited int
 }
 
-// New starts a fake Gorgias, closed when t ends.
-func New(t testing.TB) *Server {
+// New starts a fake Gorgias, closed at c\'s cleanup (c is usually the test).
+func New(c helpdesktest.Cleaner) *Server {
 	s := &Server{Fake: helpdesktest.NewFake()}
-	s.URL = s.Serve(t, s.serve)
+	s.URL = s.Serve(c, s.serve)
 	return s
 }
 

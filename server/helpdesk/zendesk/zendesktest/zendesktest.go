@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"testing"
 
 	"github.com/tandemhq/tandem/server/domain"
 	"github.com/tandemhq/tandem/server/helpdesk/helpdesktest"
@@ -31,10 +30,10 @@ type Server struct {
 	URL string
 }
 
-// New starts a fake Zendesk, closed when t ends.
-func New(t testing.TB) *Server {
+// New starts a fake Zendesk, closed at c\'s cleanup (c is usually the test).
+func New(c helpdesktest.Cleaner) *Server {
 	s := &Server{Fake: helpdesktest.NewFake()}
-	s.URL = s.Serve(t, s.serve)
+	s.URL = s.Serve(c, s.serve)
 	return s
 }
 
