@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/tandemhq/tandem/server/domain"
 	"github.com/tandemhq/tandem/store/internal/dbsqlc"
@@ -37,11 +38,7 @@ func (s *Store) upsertHandoff(ctx context.Context, db dbsqlc.DBTX, h domain.Hand
 // Handoff returns handoff id of account accountID. Returns ENotFound if the account has
 // no such handoff.
 func (s *Store) Handoff(ctx context.Context, accountID, id string) (domain.Handoff, error) {
-	account, err := parseID("account id", accountID)
-	if err != nil {
-		return domain.Handoff{}, err
-	}
-	handoff, err := parseID("handoff id", id)
+	account, handoff, err := parseHandoffIDs(accountID, id)
 	if err != nil {
 		return domain.Handoff{}, err
 	}
@@ -102,11 +99,7 @@ func (s *Store) ListHandoffs(ctx context.Context, accountID string, f domain.Han
 // pending it changes nothing and returns the handoff as it is, so a delivery retried
 // after a crash never overwrites the first ticket id.
 func (s *Store) MarkHandoffDelivered(ctx context.Context, accountID, id, externalTicketID string, at time.Time) (domain.Handoff, error) {
-	account, err := parseID("account id", accountID)
-	if err != nil {
-		return domain.Handoff{}, err
-	}
-	handoff, err := parseID("handoff id", id)
+	account, handoff, err := parseHandoffIDs(accountID, id)
 	if err != nil {
 		return domain.Handoff{}, err
 	}
@@ -126,11 +119,7 @@ func (s *Store) MarkHandoffDelivered(ctx context.Context, accountID, id, externa
 // resolves the handoff at now (unless it was resolved before), a reopened one
 // unresolves it. Returns ENotFound if the account has no such handoff.
 func (s *Store) SetTicketStatus(ctx context.Context, accountID, id string, status domain.TicketStatus, now time.Time) (domain.Handoff, error) {
-	account, err := parseID("account id", accountID)
-	if err != nil {
-		return domain.Handoff{}, err
-	}
-	handoff, err := parseID("handoff id", id)
+	account, handoff, err := parseHandoffIDs(accountID, id)
 	if err != nil {
 		return domain.Handoff{}, err
 	}
@@ -242,4 +231,13 @@ func handoffFromRow(r dbsqlc.Handoff) domain.Handoff {
 // SaveHandoff stores handoff h's new state (or inserts it).
 func (s *Store) SaveHandoff(ctx context.Context, h domain.Handoff) error {
 	return interpret(s.upsertHandoff(ctx, s.pool, h), "handoff")
+}
+
+// parseHandoffIDs parses the ids of an account and one of its handoffs.
+func parseHandoffIDs(accountID, handoffID string) (account, handoff pgtype.UUID, err error) {
+	if account, err = parseID("account id", accountID); err != nil {
+		return account, handoff, err
+	}
+	handoff, err = parseID("handoff id", handoffID)
+	return account, handoff, err
 }
