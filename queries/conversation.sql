@@ -4,13 +4,13 @@ INSERT INTO conversations (
     visitor_authenticated, visitor_profile_id, visitor_email, visitor_address, visitor_name,
     locale, page_url, active_skill, last_sequence, message_count,
     created_at, updated_at, closed_at,
-    closed_by_kind, closed_by_key_id, closed_by_name, close_reason, outcome, handoff_id
+    closed_by_kind, closed_by_key_id, closed_by_name, close_reason, outcome, handoff_id, pending_handoff
 ) VALUES (
     @account_id, @id, @channel, @status,
     @visitor_authenticated, @visitor_profile_id, @visitor_email, @visitor_address, @visitor_name,
     @locale, @page_url, @active_skill, @last_sequence, @message_count,
     @created_at, @updated_at, sqlc.narg(closed_at),
-    @closed_by_kind, @closed_by_key_id, @closed_by_name, @close_reason, @outcome, sqlc.narg(handoff_id)
+    @closed_by_kind, @closed_by_key_id, @closed_by_name, @close_reason, @outcome, sqlc.narg(handoff_id), @pending_handoff
 );
 
 -- name: ConversationGet :one
@@ -44,7 +44,8 @@ WITH updated AS (
         closed_by_name = @closed_by_name,
         close_reason = @close_reason,
         outcome = @outcome,
-        handoff_id = sqlc.narg(handoff_id)
+        handoff_id = sqlc.narg(handoff_id),
+        pending_handoff = @pending_handoff
     WHERE c.account_id = @account_id
         AND c.id = @id
         AND c.last_sequence = @expected_sequence

@@ -58,8 +58,31 @@ func (s *Store) CreateConversation(ctx context.Context, c domain.Conversation, e
 // Returns ErrConcurrentChange if the conversation's last sequence is no longer
 // ch.ExpectedSequence, ErrDuplicateTurn if the idempotency key was used before, and
 // ENotFound if the account has no such conversation.
+//
+// A change with a Handoff or Jobs is written in one transaction with them: the handoff
+// is inserted or updated and the jobs are queued only if the change applies.
 func (s *Store) ApplyChange(ctx context.Context, ch domain.ConversationChange) error {
-	return s.applyChange(ctx, s.pool, ch)
+	if ch.Handoff == nil && len(ch.Jobs) == 0 {
+		return s.applyChange(ctx, s.pool, ch)
+	}
+	if len(ch.Jobs) > 0 && s.jobs == nil {
+		return errors.New("store: a change queues jobs but the store has no job inserter (see WithJobs)")
+	}
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := s.applyChange(ctx, tx, ch); err != nil {
+			return err
+		}
+		if ch.Handoff != nil {
+			if err := s.upsertHandoff(ctx, tx, *ch.Handoff); err != nil {
+				return err
+			}
+		}
+		if len(ch.Jobs) > 0 {
+			return s.jobs.InsertTx(ctx, tx, ch.Jobs)
+		}
+		return nil
+	})
+	return interpret(err, "conversation")
 }
 
 // applyChange is ApplyChange on db, a pool or a transaction.
@@ -83,7 +106,7 @@ func (s *Store) applyChange(ctx context.Context, db dbsqlc.DBTX, ch domain.Conve
 	w.VisitorProfileID, w.VisitorEmail, w.VisitorAddress, w.VisitorName = p.VisitorProfileID, p.VisitorEmail, p.VisitorAddress, p.VisitorName
 	w.Locale, w.PageURL, w.ActiveSkill, w.UpdatedAt = p.Locale, p.PageURL, p.ActiveSkill, p.UpdatedAt
 	w.ClosedAt, w.ClosedByKind, w.ClosedByKeyID, w.ClosedByName = p.ClosedAt, p.ClosedByKind, p.ClosedByKeyID, p.ClosedByName
-	w.CloseReason, w.Outcome, w.HandoffID = p.CloseReason, p.Outcome, p.HandoffID
+	w.CloseReason, w.Outcome, w.HandoffID, w.PendingHandoff = p.CloseReason, p.Outcome, p.HandoffID, p.PendingHandoff
 	w.ExpectedSequence = ch.ExpectedSequence
 	n, err := s.queries.ConversationApplyChange(ctx, db, *w)
 	switch {
@@ -116,7 +139,7 @@ func (s *Store) Conversation(ctx context.Context, accountID, id string) (domain.
 	if err != nil {
 		return domain.Conversation{}, interpret(err, "conversation")
 	}
-	return conversationFromRow(row), nil
+	return conversationFromRow(row)
 }
 
 // ListConversations returns the conversations of account accountID that f selects,
@@ -152,7 +175,9 @@ func (s *Store) ListConversations(ctx context.Context, accountID string, f domai
 	}
 	conversations := make([]domain.Conversation, len(rows))
 	for i, r := range rows {
-		conversations[i] = conversationFromRow(r)
+		if conversations[i], err = conversationFromRow(r); err != nil {
+			return nil, err
+		}
 	}
 	return conversations, nil
 }
@@ -366,6 +391,10 @@ func conversationParams(c domain.Conversation) (dbsqlc.ConversationInsertParams,
 	if err != nil {
 		return dbsqlc.ConversationInsertParams{}, err
 	}
+	pending, err := jsonOrNull(c.PendingHandoff, c.PendingHandoff == nil)
+	if err != nil {
+		return dbsqlc.ConversationInsertParams{}, err
+	}
 	return dbsqlc.ConversationInsertParams{
 		AccountID:            account,
 		ID:                   conversation,
@@ -390,12 +419,13 @@ func conversationParams(c domain.Conversation) (dbsqlc.ConversationInsertParams,
 		CloseReason:          c.CloseReason,
 		Outcome:              string(c.Outcome),
 		HandoffID:            handoff,
+		PendingHandoff:       pending,
 	}, nil
 }
 
 // conversationFromRow converts a row of conversations.
-func conversationFromRow(r dbsqlc.Conversation) domain.Conversation {
-	return domain.Conversation{
+func conversationFromRow(r dbsqlc.Conversation) (domain.Conversation, error) {
+	c := domain.Conversation{
 		AccountID: idString(r.AccountID),
 		ID:        idString(r.ID),
 		Channel:   domain.Channel(r.Channel),
@@ -424,6 +454,13 @@ func conversationFromRow(r dbsqlc.Conversation) domain.Conversation {
 		Outcome:     domain.Outcome(r.Outcome),
 		HandoffID:   idString(r.HandoffID),
 	}
+	if r.PendingHandoff != nil {
+		c.PendingHandoff = new(domain.SoftHandoff)
+		if err := json.Unmarshal(r.PendingHandoff, c.PendingHandoff); err != nil {
+			return domain.Conversation{}, fmt.Errorf("store: pending handoff of conversation %s: %w", c.ID, err)
+		}
+	}
+	return c, nil
 }
 
 // messagesFromRows converts rows of messages.

@@ -19,6 +19,7 @@ type eventPayload struct {
 	StatusChange *domain.StatusChange `json:"status_change,omitempty"`
 	SkillChange  *domain.SkillChange  `json:"skill_change,omitempty"`
 	Visitor      *domain.Visitor      `json:"visitor,omitempty"`
+	Handoff      *domain.Handoff      `json:"handoff,omitempty"`
 }
 
 // encodePayload returns the payload of e, or nil (NULL) when it has no details.
@@ -28,6 +29,7 @@ func encodePayload(e domain.Event) ([]byte, error) {
 		StatusChange: e.StatusChange,
 		SkillChange:  e.SkillChange,
 		Visitor:      e.Visitor,
+		Handoff:      e.Handoff,
 	}
 	if p == (eventPayload{}) {
 		return nil, nil
@@ -161,7 +163,7 @@ func eventFromRow(accountID string, r dbsqlc.ConversationEventListAccountRow) (d
 		if err := json.Unmarshal(r.Payload, &p); err != nil {
 			return domain.Event{}, fmt.Errorf("store: payload of event %d of conversation %s: %w", e.Sequence, e.ConversationID, err)
 		}
-		e.Conversation, e.StatusChange, e.SkillChange, e.Visitor = p.Conversation, p.StatusChange, p.SkillChange, p.Visitor
+		e.Conversation, e.StatusChange, e.SkillChange, e.Visitor, e.Handoff = p.Conversation, p.StatusChange, p.SkillChange, p.Visitor, p.Handoff
 	}
 	if r.MessageID.Valid {
 		m, err := messageFromRow(dbsqlc.Message{

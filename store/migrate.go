@@ -12,6 +12,8 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivermigrate"
 
 	"github.com/tandemhq/tandem/queries"
 )
@@ -48,6 +50,38 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger) error
 	}
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
+	}
+	return migrateJobs(ctx, pool, logger)
+}
+
+// jobsMigrationLock is the advisory lock key under which replicas migrate River's tables
+// one at a time.
+const jobsMigrationLock = 7_366_221_004
+
+// migrateJobs applies the migrations of River's job queue tables (river_job and its
+// companions), holding an advisory lock on one connection meanwhile so that replicas
+// starting together apply them once. (River's migrations cannot share one
+// transaction: one adds an enum value that a later one uses.)
+func migrateJobs(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger) error {
+	migrator, err := rivermigrate.New(riverpgxv5.New(pool), &rivermigrate.Config{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return fmt.Errorf("migrate jobs: %w", err)
+	}
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate jobs: %w", err)
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", jobsMigrationLock); err != nil {
+		return fmt.Errorf("migrate jobs: %w", err)
+	}
+	defer conn.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", jobsMigrationLock) //nolint:errcheck // the lock also ends with the session
+	res, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil)
+	if err != nil {
+		return fmt.Errorf("migrate jobs: %w", err)
+	}
+	for _, v := range res.Versions {
+		logger.InfoContext(ctx, "applied job queue migration", "version", v.Version, "name", v.Name, "duration", v.Duration)
 	}
 	return nil
 }

@@ -9,6 +9,7 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -28,11 +29,28 @@ import (
 type Store struct {
 	pool    *pgxpool.Pool
 	queries *dbsqlc.Queries
+	jobs    JobInserter
 }
 
 // New returns a Store that runs its queries on pool.
 func New(pool *pgxpool.Pool) *Store {
 	return &Store{pool: pool, queries: dbsqlc.New()}
+}
+
+// JobInserter queues durable background jobs inside a transaction of the store, so a
+// job exists exactly when the change that asked for it committed. Package jobs
+// provides one.
+type JobInserter interface {
+	// InsertTx queues jobs in tx.
+	InsertTx(ctx context.Context, tx pgx.Tx, jobs []domain.JobArgs) error
+}
+
+// WithJobs returns a copy of the store that queues the Jobs of conversation changes
+// with q.
+func (s *Store) WithJobs(q JobInserter) *Store {
+	c := *s
+	c.jobs = q
+	return &c
 }
 
 // The limits of listings: a limit that is not positive asks for defaultLimit, and no

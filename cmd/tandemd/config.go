@@ -31,6 +31,8 @@ type config struct {
 	WidgetDir       string
 	RateLimits      ratelimit.Config
 	LLM             llm.Config
+	HelpdeskTimeout time.Duration
+	JobWorkers      int
 }
 
 // parseConfig reads the environment, then the flags in args.
@@ -54,6 +56,8 @@ func parseConfig(name string, args []string) (config, error) {
 	// The key's default is not shown in -h: it is read from the environment after parsing.
 	fs.StringVar(&c.LLM.APIKey, "llm-api-key", "", "bearer key for the LLM API; prefer the environment variable (TANDEM_LLM_API_KEY)")
 	fs.StringVar(&c.LLM.Model, "llm-model", env("TANDEM_LLM_MODEL", ""), "model name for the LLM API (TANDEM_LLM_MODEL)")
+	fs.DurationVar(&c.HelpdeskTimeout, "helpdesk-timeout", envDuration("TANDEM_HELPDESK_TIMEOUT", 10*time.Second), "time limit of one call to Zendesk or Gorgias (TANDEM_HELPDESK_TIMEOUT)")
+	fs.IntVar(&c.JobWorkers, "job-workers", envInt("TANDEM_JOB_WORKERS", 20), "background jobs (ticket deliveries) one replica works at once (TANDEM_JOB_WORKERS)")
 	c.RateLimits = app.DefaultRateLimits
 	fs.Var(limitFlag{&c.RateLimits.Visitor}, "rate-limit-visitor", "calls per second and burst per visitor token, as RATE:BURST (TANDEM_RATE_LIMIT_VISITOR)")
 	fs.Var(limitFlag{&c.RateLimits.APIKey}, "rate-limit-key", "calls per second and burst per API key, as RATE:BURST (TANDEM_RATE_LIMIT_KEY)")

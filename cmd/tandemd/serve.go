@@ -15,7 +15,11 @@ import (
 
 	"github.com/tandemhq/tandem/server/app"
 	"github.com/tandemhq/tandem/server/auth"
+	"github.com/tandemhq/tandem/server/domain"
+	"github.com/tandemhq/tandem/server/jobs"
+	"github.com/tandemhq/tandem/server/llm"
 	"github.com/tandemhq/tandem/server/logging"
+	"github.com/tandemhq/tandem/server/router"
 	"github.com/tandemhq/tandem/server/seal"
 	"github.com/tandemhq/tandem/store"
 	"github.com/tandemhq/tandem/store/embeddedpg"
@@ -27,8 +31,9 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 	logger := logging.New(os.Stderr, cfg.LogLevel)
-	if cfg.LLM.Configured() {
-		logger.Info("LLM endpoint configured; the offline router and templates stay the fallback", "llm", cfg.LLM)
+	visitorRouter, err := newRouter(cfg, logger)
+	if err != nil {
+		return err
 	}
 	pool, closeDB, err := openDatabase(ctx, cfg, logger)
 	if err != nil {
@@ -47,10 +52,14 @@ func serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	a := app.New(pool, app.Options{
+	a, err := app.New(pool, app.Options{
 		Logger: logger, TokenSecret: secret, VisitorTokenTTL: cfg.VisitorTokenTTL, MaxRequestBytes: cfg.MaxRequestBytes,
 		CORSOrigins: cfg.corsOrigins(), Static: static, RateLimits: cfg.RateLimits, EncryptionKeys: keys,
+		HelpdeskTimeout: cfg.HelpdeskTimeout, Jobs: jobs.Config{Workers: cfg.JobWorkers}, Router: visitorRouter,
 	})
+	if err != nil {
+		return err
+	}
 	if cfg.Demo {
 		if err := seedDemoAccount(ctx, a, cfg, logger); err != nil {
 			return fmt.Errorf("seeding the demo account: %w", err)
@@ -58,7 +67,9 @@ func serve(ctx context.Context, args []string) error {
 	}
 	serveCtx, cancelStreams := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelStreams()
-	a.Run(serveCtx)
+	if err := a.Run(serveCtx); err != nil {
+		return err
+	}
 	srv := a.HTTPServer(serveCtx, cfg.Addr)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
@@ -68,10 +79,13 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	case <-ctx.Done():
 	}
-	logger.Info("shutting down: finishing requests, ending streams")
-	cancelStreams()
+	logger.Info("shutting down: finishing requests and jobs, ending streams")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	if err := a.Stop(shutdownCtx); err != nil {
+		logger.Warn("stopping the job queue", "error", err)
+	}
+	cancelStreams()
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
@@ -174,4 +188,19 @@ func migrate(ctx context.Context, args []string) error {
 		closeDB()
 	}
 	return err
+}
+
+// newRouter returns the router of visitor messages: the offline classifier, behind an
+// LLM router when an endpoint is configured (the classifier stays its fallback).
+func newRouter(cfg config, logger *slog.Logger) (domain.Router, error) {
+	offline := router.NewOffline(nil)
+	if !cfg.LLM.Configured() {
+		return offline, nil
+	}
+	c, err := llm.New(cfg.LLM)
+	if err != nil {
+		return nil, err
+	}
+	logger.Info("LLM endpoint configured; the offline router stays the fallback", "llm", cfg.LLM)
+	return router.WithFallback(llm.NewRouter(c, 0), offline, logger), nil
 }

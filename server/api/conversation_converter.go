@@ -210,6 +210,8 @@ func eventToProto(e domain.Event) *tandemv1.ConversationEvent {
 			From: skills.proto(e.SkillChange.From), To: skills.proto(e.SkillChange.To), Confidence: e.SkillChange.Confidence}}
 	case e.Visitor != nil:
 		out.Payload = &tandemv1.ConversationEvent_Visitor{Visitor: visitorToProto(*e.Visitor)}
+	case e.Handoff != nil:
+		out.Payload = &tandemv1.ConversationEvent_Handoff{Handoff: handoffToProto(*e.Handoff)}
 	case e.Typing != "":
 		out.Payload = &tandemv1.ConversationEvent_Typing{Typing: &tandemv1.Typing{Author: authors.proto(e.Typing)}}
 	}

@@ -11,7 +11,6 @@ import (
 
 	"github.com/tandemhq/tandem/clients/go/tandemclient"
 	tandemv1 "github.com/tandemhq/tandem/gen/tandem/v1"
-	"github.com/tandemhq/tandem/server/agent"
 	"github.com/tandemhq/tandem/server/app"
 	"github.com/tandemhq/tandem/server/app/apptest"
 	"github.com/tandemhq/tandem/server/domain"
@@ -546,12 +545,12 @@ func TestVisitorStreamCap(t *testing.T) {
 	wantCode(t, <-errs, connect.CodeResourceExhausted)
 }
 
-// slowAgent thinks for a while before giving the unready agent's answer.
-type slowAgent struct{ agent.Unready }
+// slowAgent thinks for a while before answering.
+type slowAgent struct{}
 
-func (a slowAgent) Respond(ctx context.Context, t domain.Turn) (domain.Reply, error) {
+func (slowAgent) Respond(context.Context, domain.Turn) (domain.Reply, error) {
 	time.Sleep(600 * time.Millisecond)
-	return a.Unready.Respond(ctx, t)
+	return domain.Reply{Messages: []domain.Message{{Author: domain.AuthorAIAgent, Text: "Let me think... done."}}}, nil
 }
 
 func TestWatchersSeeTheAgentTyping(t *testing.T) {

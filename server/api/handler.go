@@ -23,6 +23,7 @@ import (
 	"github.com/tandemhq/tandem/server/auth"
 	"github.com/tandemhq/tandem/server/conversation"
 	"github.com/tandemhq/tandem/server/domain"
+	"github.com/tandemhq/tandem/server/handoff"
 	"github.com/tandemhq/tandem/server/integration"
 	"github.com/tandemhq/tandem/server/knowledge"
 	"github.com/tandemhq/tandem/server/logging"
@@ -47,6 +48,8 @@ type Deps struct {
 	Knowledge *knowledge.Service
 	// Agent answers PreviewMessage.
 	Agent domain.Agent
+	// Handoffs runs handoffs.
+	Handoffs *handoff.Service
 	// Ping reports whether the database answers, for health checks.
 	Ping func(context.Context) error
 	// MaxRequestBytes caps the size of a request message.
@@ -87,7 +90,7 @@ func NewHandler(d Deps) http.Handler {
 	mux.Handle(tandemv1connect.NewSkillServiceHandler(&skillServer{
 		skills: d.Skills, integrations: d.Integrations, knowledge: d.Knowledge, agent: d.Agent, logger: d.Logger,
 	}, opts))
-	mux.Handle(tandemv1connect.NewHandoffServiceHandler(&handoffServer{}, opts))
+	mux.Handle(tandemv1connect.NewHandoffServiceHandler(&handoffServer{svc: d.Handoffs, logger: d.Logger}, opts))
 	mux.Handle(tandemv1connect.NewMetricsServiceHandler(&metricsServer{}, opts))
 	mux.Handle(grpchealth.NewHandler(&healthChecker{ping: d.Ping}))
 	reflector := grpcreflect.NewStaticReflector(serviceNames...)

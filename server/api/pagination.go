@@ -88,3 +88,19 @@ func offsetPage[T, P any](items []T, size int32, token string, convert func(T) P
 	}
 	return page, next, nil
 }
+
+// handoffPageToken encodes a handoff listing position as an opaque token.
+func handoffPageToken(p *domain.HandoffPosition) string {
+	if p == nil {
+		return ""
+	}
+	return positionToken(&domain.Position{CreatedAt: p.CreatedAt, ID: p.ID})
+}
+
+func parseHandoffPageToken(token string) (*domain.HandoffPosition, error) {
+	p, err := parsePositionToken(token)
+	if p == nil {
+		return nil, err
+	}
+	return &domain.HandoffPosition{CreatedAt: p.CreatedAt, ID: p.ID}, nil
+}

@@ -75,13 +75,6 @@ var (
 		domain.RouteHuman: tandemv1.RouteKind_ROUTE_KIND_HUMAN,
 		domain.RouteNone:  tandemv1.RouteKind_ROUTE_KIND_NONE,
 	}
-	handoffReasons = bimap[domain.HandoffReason, tandemv1.HandoffReason]{
-		domain.HandoffVisitorRequested: tandemv1.HandoffReason_HANDOFF_REASON_VISITOR_REQUESTED,
-		domain.HandoffSkillUnavailable: tandemv1.HandoffReason_HANDOFF_REASON_SKILL_UNAVAILABLE,
-		domain.HandoffLowConfidence:    tandemv1.HandoffReason_HANDOFF_REASON_LOW_CONFIDENCE,
-		domain.HandoffToolFailure:      tandemv1.HandoffReason_HANDOFF_REASON_TOOL_FAILURE,
-		domain.HandoffNoAnswer:         tandemv1.HandoffReason_HANDOFF_REASON_NO_ANSWER,
-	}
 )
 
 // protos maps domain values to protobuf enum values.

@@ -11,11 +11,6 @@ var (
 	errUnknownService = errors.New("unknown service: ask for tandem.v1.ConversationService, SkillService, HandoffService or MetricsService")
 )
 
-// handoffServer serves HandoffService; its RPCs answer Unimplemented until handoff lands.
-type handoffServer struct {
-	tandemv1connect.UnimplementedHandoffServiceHandler
-}
-
 // metricsServer serves MetricsService; its RPCs answer Unimplemented until metrics land.
 type metricsServer struct {
 	tandemv1connect.UnimplementedMetricsServiceHandler

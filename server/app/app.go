@@ -16,12 +16,20 @@ import (
 	"github.com/tandemhq/tandem/server/auth"
 	"github.com/tandemhq/tandem/server/conversation"
 	"github.com/tandemhq/tandem/server/domain"
+	"github.com/tandemhq/tandem/server/handoff"
+	"github.com/tandemhq/tandem/server/helpdesk"
+	"github.com/tandemhq/tandem/server/helpdesk/gorgias"
+	"github.com/tandemhq/tandem/server/helpdesk/zendesk"
 	"github.com/tandemhq/tandem/server/hub"
 	"github.com/tandemhq/tandem/server/integration"
+	"github.com/tandemhq/tandem/server/jobs"
 	"github.com/tandemhq/tandem/server/knowledge"
 	"github.com/tandemhq/tandem/server/ratelimit"
+	"github.com/tandemhq/tandem/server/router"
 	"github.com/tandemhq/tandem/server/seal"
 	"github.com/tandemhq/tandem/server/skill"
+	"github.com/tandemhq/tandem/server/tools/shopify"
+	"github.com/tandemhq/tandem/server/toolset"
 	"github.com/tandemhq/tandem/store"
 )
 
@@ -43,14 +51,25 @@ type Options struct {
 	Heartbeat time.Duration
 	// Static serves non-RPC paths (the widget demo), if set.
 	Static http.Handler
-	// Agent answers visitors (default: agent.Unready).
+	// Agent answers visitors (default: the offline agent over the account's skills and
+	// tools); the handoff flow wraps it.
 	Agent domain.Agent
+	// Router routes visitor messages for the default agent (default: the offline
+	// classifier; tandemd puts an LLM router in front of it when one is configured).
+	Router domain.Router
 	// EncryptionKeys seal integration credentials; without them, providers that take
 	// credentials cannot be connected.
 	EncryptionKeys *seal.Keyring
 	// IntegrationCheckers validate credentials with their provider on connect; providers
 	// without one get only the shape check.
 	IntegrationCheckers map[domain.IntegrationProvider]integration.Checker
+	// Integrations tells which integrations (Zendesk, Gorgias) accounts connected
+	// (default: the integrations service).
+	Integrations handoff.Integrations
+	// HelpdeskTimeout bounds one call to Zendesk or Gorgias (default 10s).
+	HelpdeskTimeout time.Duration
+	// Jobs tunes the background job queue.
+	Jobs jobs.Config
 }
 
 // DefaultRateLimits are generous enough for any person and most integrations.
@@ -72,12 +91,15 @@ type App struct {
 	Integrations *integration.Service
 	// Knowledge keeps and searches knowledge bases.
 	Knowledge *knowledge.Service
-	hub       *hub.Hub
-	pool      *pgxpool.Pool
+	// Jobs is the replica's job queue: register workers and periodic jobs on it
+	// before Run.
+	Jobs *jobs.Queue
+	hub  *hub.Hub
+	pool *pgxpool.Pool
 }
 
 // New builds a replica over a migrated database pool.
-func New(pool *pgxpool.Pool, o Options) *App {
+func New(pool *pgxpool.Pool, o Options) (*App, error) {
 	if o.VisitorTokenTTL == 0 {
 		o.VisitorTokenTTL = 24 * time.Hour
 	}
@@ -90,33 +112,70 @@ func New(pool *pgxpool.Pool, o Options) *App {
 	if o.RateLimits == (ratelimit.Config{}) {
 		o.RateLimits = DefaultRateLimits
 	}
-	st := store.New(pool)
+	if o.HelpdeskTimeout == 0 {
+		o.HelpdeskTimeout = 10 * time.Second
+	}
+	queue, err := jobs.New(pool, o.Logger, o.Jobs)
+	if err != nil {
+		return nil, err
+	}
+	st := store.New(pool).WithJobs(queue)
 	h := hub.New(o.Logger)
 	tokens := auth.NewVisitorTokens(o.TokenSecret, o.VisitorTokenTTL)
-	if o.Agent == nil {
-		o.Agent = agent.Unready{}
+	if o.IntegrationCheckers == nil {
+		o.IntegrationCheckers = map[domain.IntegrationProvider]integration.Checker{
+			domain.ProviderShopify: shopify.Checker{Options: shopify.Options{Logger: o.Logger}},
+			domain.ProviderZendesk: zendesk.Checker{Client: zendesk.New(o.HelpdeskTimeout)},
+			domain.ProviderGorgias: gorgias.Checker{Client: gorgias.New(o.HelpdeskTimeout)},
+		}
 	}
-	conversations := conversation.NewService(st, o.Agent, tokens, h, hub.Publisher{Pool: pool}, o.Logger, conversation.Config{Heartbeat: o.Heartbeat})
 	skills := skill.NewService(st)
 	integrations := integration.NewService(st, o.EncryptionKeys, o.IntegrationCheckers, o.Logger)
 	kb := knowledge.NewService(st)
+	if o.Integrations == nil {
+		o.Integrations = integrations
+	}
+	if o.Router == nil {
+		o.Router = router.NewOffline(nil)
+	}
+	if o.Agent == nil {
+		o.Agent = agent.New(agent.Options{
+			Router: o.Router, Statuses: skills, Logger: o.Logger,
+			Tools: &toolset.Resolver{Integrations: integrations, Store: st, Knowledge: kb.For,
+				Shopify: shopify.Options{Logger: o.Logger}, Logger: o.Logger},
+		})
+	}
+	flow := handoff.NewFlow(o.Agent, st)
+	conversations := conversation.NewService(st, flow, tokens, h, hub.Publisher{Pool: pool}, o.Logger, conversation.Config{Heartbeat: o.Heartbeat})
+	handoffs := handoff.NewService(st, conversations, o.Integrations, o.Logger)
+	jobs.Register(queue, handoff.NewDeliverer(st, o.Integrations, map[domain.HandoffDestination]helpdesk.Adapter{
+		domain.DestinationZendesk: zendesk.New(o.HelpdeskTimeout),
+		domain.DestinationGorgias: gorgias.New(o.HelpdeskTimeout),
+	}, o.Logger))
 	handler := api.NewHandler(api.Deps{
 		Logger: o.Logger, Auth: auth.NewAuthenticator(st, tokens), Limiter: ratelimit.New(o.RateLimits),
-		Conversations: conversations, Skills: skills, Integrations: integrations, Knowledge: kb, Agent: o.Agent,
-		Ping: pool.Ping, MaxRequestBytes: o.MaxRequestBytes, CORSOrigins: o.CORSOrigins, Static: o.Static,
+		Conversations: conversations, Skills: skills, Integrations: integrations, Knowledge: kb, Agent: flow,
+		Handoffs: handoffs, Ping: pool.Ping, MaxRequestBytes: o.MaxRequestBytes, CORSOrigins: o.CORSOrigins, Static: o.Static,
 	})
-	return &App{Handler: handler, Store: st, Skills: skills, Integrations: integrations, Knowledge: kb, hub: h, pool: pool}
+	return &App{Handler: handler, Store: st, Skills: skills, Integrations: integrations, Knowledge: kb, Jobs: queue, hub: h, pool: pool}, nil
 }
 
-// Run feeds database notifications to the replica's streams until ctx ends. It returns
-// once the replica listens, running on in the background.
-func (a *App) Run(ctx context.Context) {
+// Run feeds database notifications to the replica's streams and works the job queue
+// until ctx ends (which cancels running jobs; Stop first for a graceful end). It
+// returns once the replica listens, running on in the background.
+func (a *App) Run(ctx context.Context) error {
 	ready := make(chan struct{})
 	go a.hub.Listen(ctx, a.pool, ready)
 	select {
 	case <-ready:
 	case <-ctx.Done():
 	}
+	return a.Jobs.Start(ctx)
+}
+
+// Stop stops working jobs, letting running ones finish until ctx ends.
+func (a *App) Stop(ctx context.Context) error {
+	return a.Jobs.Stop(ctx)
 }
 
 // HTTPServer returns an http.Server serving the handler on addr with HTTP/1.1 and

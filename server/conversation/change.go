@@ -15,6 +15,8 @@ type change struct {
 	expected int64
 	now      time.Time
 	events   []domain.Event
+	handoff  *domain.Handoff
+	jobs     []domain.JobArgs
 }
 
 func newChange(c domain.Conversation, now time.Time) *change {
@@ -53,7 +55,51 @@ func (b *change) setSkill(to domain.SkillID, confidence float32) {
 	b.conv.ActiveSkill = to
 }
 
+// setHandoff stores h with the change and records it: the conversation's open handoff
+// becomes h, or none once h is resolved. A handoff without a creation time is created now.
+func (b *change) setHandoff(h domain.Handoff) {
+	if h.CreatedAt.IsZero() {
+		h.CreatedAt = b.now
+	}
+	b.conv.HandoffID = h.ID
+	if h.Status == domain.HandoffResolved {
+		b.conv.HandoffID = ""
+	}
+	b.handoff = &h
+	b.add(domain.Event{Type: domain.EventHandoffUpdated, Handoff: &h})
+}
+
+// applyFlow applies the handoff flow's part of a reply.
+func (b *change) applyFlow(f *domain.HandoffFlowChange) {
+	if f == nil {
+		return
+	}
+	b.conv.PendingHandoff = f.Pending
+	if f.Email != "" && f.Email != b.conv.Visitor.Email {
+		b.conv.Visitor.Email = f.Email
+		v := b.conv.Visitor
+		b.add(domain.Event{Type: domain.EventVisitorIdentified, Visitor: &v})
+	}
+	if f.Handoff != nil {
+		b.setHandoff(*f.Handoff)
+	}
+	b.jobs = append(b.jobs, f.Jobs...)
+}
+
+// close ends the conversation: routed to the team when a handoff is open, else resolved.
+func (b *change) close(by domain.Actor, reason string) {
+	b.conv.ClosedAt = b.now
+	b.conv.ClosedBy = by
+	b.conv.CloseReason = reason
+	b.conv.Outcome = domain.OutcomeResolved
+	if b.conv.Status == domain.StatusWithTeam || b.conv.HandoffID != "" {
+		b.conv.Outcome = domain.OutcomeRoutedToTeam
+	}
+	b.setStatus(domain.StatusClosed)
+}
+
 func (b *change) build() domain.ConversationChange {
 	b.conv.UpdatedAt = b.now
-	return domain.ConversationChange{Conversation: b.conv, ExpectedSequence: b.expected, Events: b.events}
+	return domain.ConversationChange{Conversation: b.conv, ExpectedSequence: b.expected, Events: b.events,
+		Handoff: b.handoff, Jobs: b.jobs}
 }

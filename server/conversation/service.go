@@ -236,7 +236,12 @@ func (s *Service) Send(ctx context.Context, p domain.Principal, in SendInput) (d
 			}
 			b.addMessage(m)
 		}
-		b.setStatus(reply.Status)
+		b.applyFlow(reply.Flow)
+		if reply.Status == domain.StatusClosed {
+			b.close(domain.Actor{Kind: domain.ActorSystem}, "handed off to the team by email")
+		} else {
+			b.setStatus(reply.Status)
+		}
 		ch := b.build()
 		ch.IdempotencyKey = in.IdempotencyKey
 		err = s.store.ApplyChange(ctx, ch)
@@ -327,41 +332,83 @@ func (s *Service) Close(ctx context.Context, p domain.Principal, conversationID,
 		return domain.Conversation{}, err
 	}
 	return s.change(ctx, p, conversationID, func(c domain.Conversation, b *change) error {
-		b.conv.ClosedAt = b.now
-		b.conv.ClosedBy = p.Actor()
-		b.conv.CloseReason = strings.TrimSpace(reason)
-		b.conv.Outcome = domain.OutcomeResolved
-		if c.Status == domain.StatusWithTeam {
-			b.conv.Outcome = domain.OutcomeRoutedToTeam
-		}
-		b.setStatus(domain.StatusClosed)
+		b.close(p.Actor(), strings.TrimSpace(reason))
 		return nil
 	})
 }
 
 // change applies fn's change to an open conversation, retrying when it moved meanwhile.
 func (s *Service) change(ctx context.Context, p domain.Principal, id string, fn func(domain.Conversation, *change) error) (domain.Conversation, error) {
+	c, _, err := s.apply(ctx, p.AccountID, id, "", fn)
+	return c, err
+}
+
+// Update is a change that the brand's team makes to a conversation through Apply.
+type Update struct{ b *change }
+
+// Now is the time the update is stamped with.
+func (u *Update) Now() time.Time { return u.b.now }
+
+// AddMessage adds m to the transcript; its id, sequence and time are assigned.
+func (u *Update) AddMessage(m domain.Message) { u.b.addMessage(m) }
+
+// SetStatus moves the conversation to status.
+func (u *Update) SetStatus(status domain.Status) { u.b.setStatus(status) }
+
+// SetHandoff stores h with the update and records an EventHandoffUpdated; the
+// conversation's open handoff becomes h, or none once h is resolved.
+func (u *Update) SetHandoff(h domain.Handoff) { u.b.setHandoff(h) }
+
+// Apply applies fn's update to open conversation id of account accountID atomically,
+// calling fn again on the fresh conversation when another change came first. With an
+// idempotencyKey (the update must add a message), a retry of an update that was
+// applied writes nothing and returns the messages the first one added. Returns the
+// conversation and the messages the update added; EFailedPrecondition if the
+// conversation is closed, and fn's errors.
+func (s *Service) Apply(ctx context.Context, accountID, id, idempotencyKey string, fn func(domain.Conversation, *Update) error) (domain.Conversation, []domain.Message, error) {
+	return s.apply(ctx, accountID, id, idempotencyKey, func(c domain.Conversation, b *change) error {
+		return fn(c, &Update{b: b})
+	})
+}
+
+// apply is Apply with the change builder.
+func (s *Service) apply(ctx context.Context, accountID, id, idempotencyKey string, fn func(domain.Conversation, *change) error) (domain.Conversation, []domain.Message, error) {
 	for attempt := 0; ; attempt++ {
-		c, err := s.store.Conversation(ctx, p.AccountID, id)
+		c, err := s.store.Conversation(ctx, accountID, id)
 		if err != nil {
-			return domain.Conversation{}, err
+			return domain.Conversation{}, nil, err
+		}
+		if msgs, ok := s.replay(ctx, c, idempotencyKey); ok {
+			return c, msgs, nil
 		}
 		if c.Status == domain.StatusClosed {
-			return domain.Conversation{}, domain.Errorf(domain.EFailedPrecondition, "conversation is already closed")
+			return domain.Conversation{}, nil, domain.Errorf(domain.EFailedPrecondition, "conversation is already closed")
 		}
 		b := newChange(c, s.now())
 		if err := fn(c, b); err != nil {
-			return domain.Conversation{}, err
+			return domain.Conversation{}, nil, err
 		}
 		ch := b.build()
+		ch.IdempotencyKey = idempotencyKey
 		err = s.store.ApplyChange(ctx, ch)
-		if err == nil {
-			return ch.Conversation, nil
-		}
-		if domain.CodeOf(err) != domain.EConflict || attempt == 2 {
-			return domain.Conversation{}, err
+		switch {
+		case err == nil:
+			return ch.Conversation, messagesOf(ch.Events), nil
+		case domain.CodeOf(err) != domain.EConflict:
+			return domain.Conversation{}, nil, err
+		case attempt == 2:
+			return domain.Conversation{}, nil, domain.Errorf(domain.EUnavailable, "the conversation is busy with other changes: retry")
 		}
 	}
+}
+
+// replay returns the messages of the earlier change with idempotencyKey in c, if any.
+func (s *Service) replay(ctx context.Context, c domain.Conversation, idempotencyKey string) ([]domain.Message, bool) {
+	if idempotencyKey == "" {
+		return nil, false
+	}
+	msgs, err := s.store.Turn(ctx, c.AccountID, c.ID, idempotencyKey)
+	return msgs, err == nil
 }
 
 // Get returns a conversation and its transcript.

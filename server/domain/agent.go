@@ -29,6 +29,9 @@ type Reply struct {
 	// Handoff, when set, signals that people should take over (a soft handoff); the
 	// handoff flow acts on it according to the account's handoff settings.
 	Handoff *SoftHandoff
+	// Flow is the handoff flow's change to the conversation (consent, email, the
+	// ticket); only the handoff flow, which wraps the AI agent, sets it.
+	Flow *HandoffFlowChange
 }
 
 // Agent answers visitor turns. It must not write anything itself: everything it decides

@@ -15,6 +15,10 @@ type ConversationChange struct {
 	// IdempotencyKey, when set, is recorded on the first visitor message so a retried
 	// turn finds the messages it wrote.
 	IdempotencyKey string
+	// Handoff, when set, is stored (inserted or updated) in the same transaction.
+	Handoff *Handoff
+	// Jobs are background jobs queued in the same transaction.
+	Jobs []JobArgs
 }
 
 // ConversationFilter selects conversations to list, newest first.

@@ -156,6 +156,9 @@ type Conversation struct {
 	Outcome Outcome
 	// HandoffID is the open handoff, if any.
 	HandoffID string
+	// PendingHandoff is the handoff offered to the visitor and waiting for their consent
+	// or email address, if any.
+	PendingHandoff *SoftHandoff
 }
 
 // QuickReply is a button the visitor can press instead of typing.

@@ -72,6 +72,8 @@ type Event struct {
 	Typing Author
 	// Visitor is set for EventVisitorIdentified.
 	Visitor *Visitor
+	// Handoff is set for EventHandoffUpdated: the handoff as it is now.
+	Handoff *Handoff
 }
 
 // Account is a brand: the tenant every row belongs to.

@@ -81,8 +81,13 @@ func StartReplica(t testing.TB, url string, o app.Options) (*app.App, *httptest.
 		o.EncryptionKeys = keys
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	a := app.New(pool, o)
-	a.Run(ctx)
+	a, err := app.New(pool, o)
+	if err != nil {
+		t.Fatalf("building a replica: %v", err)
+	}
+	if err := a.Run(ctx); err != nil {
+		t.Fatalf("running a replica: %v", err)
+	}
 	srv := httptest.NewUnstartedServer(a.Handler)
 	srv.Config = a.HTTPServer(ctx, "")
 	srv.Config.Handler = a.Handler

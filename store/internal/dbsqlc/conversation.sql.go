@@ -33,10 +33,11 @@ WITH updated AS (
         closed_by_name = $16,
         close_reason = $17,
         outcome = $18,
-        handoff_id = $19
-    WHERE c.account_id = $20
-        AND c.id = $21
-        AND c.last_sequence = $22
+        handoff_id = $19,
+        pending_handoff = $20
+    WHERE c.account_id = $21
+        AND c.id = $22
+        AND c.last_sequence = $23
     RETURNING c.account_id, c.id, c.channel
 ),
 new_messages AS (
@@ -46,21 +47,21 @@ new_messages AS (
     )
     SELECT u.account_id, u.id, m.sequence, m.id, m.author, m.author_name, m.body, m.skill,
         m.card, m.quick_replies, m.links,
-        CASE WHEN m.sequence = $23::bigint THEN $24::text END,
-        CASE WHEN m.sequence = $23::bigint THEN $25::bigint END,
+        CASE WHEN m.sequence = $24::bigint THEN $25::text END,
+        CASE WHEN m.sequence = $24::bigint THEN $26::bigint END,
         m.created_at
     FROM updated AS u,
         (
             SELECT unnest($11::bigint[]) AS sequence,
-                unnest($26::uuid[]) AS id,
-                unnest($27::text[]) AS author,
-                unnest($28::text[]) AS author_name,
-                unnest($29::text[]) AS body,
-                unnest($30::text[]) AS skill,
-                unnest($31::jsonb[]) AS card,
-                unnest($32::jsonb[]) AS quick_replies,
-                unnest($33::jsonb[]) AS links,
-                unnest($34::timestamptz[]) AS created_at
+                unnest($27::uuid[]) AS id,
+                unnest($28::text[]) AS author,
+                unnest($29::text[]) AS author_name,
+                unnest($30::text[]) AS body,
+                unnest($31::text[]) AS skill,
+                unnest($32::jsonb[]) AS card,
+                unnest($33::jsonb[]) AS quick_replies,
+                unnest($34::jsonb[]) AS links,
+                unnest($35::timestamptz[]) AS created_at
         ) AS m
     RETURNING sequence
 ),
@@ -69,10 +70,10 @@ new_events AS (
     SELECT u.account_id, u.id, e.sequence, u.channel, e.type, e.payload, e.created_at
     FROM updated AS u,
         (
-            SELECT unnest($35::bigint[]) AS sequence,
-                unnest($36::text[]) AS type,
-                unnest($37::jsonb[]) AS payload,
-                unnest($38::timestamptz[]) AS created_at
+            SELECT unnest($36::bigint[]) AS sequence,
+                unnest($37::text[]) AS type,
+                unnest($38::jsonb[]) AS payload,
+                unnest($39::timestamptz[]) AS created_at
         ) AS e
     RETURNING sequence
 )
@@ -100,6 +101,7 @@ type ConversationApplyChangeParams struct {
 	CloseReason          string
 	Outcome              string
 	HandoffID            pgtype.UUID
+	PendingHandoff       []byte
 	AccountID            pgtype.UUID
 	ID                   pgtype.UUID
 	ExpectedSequence     int64
@@ -146,6 +148,7 @@ func (q *Queries) ConversationApplyChange(ctx context.Context, db DBTX, arg Conv
 		arg.CloseReason,
 		arg.Outcome,
 		arg.HandoffID,
+		arg.PendingHandoff,
 		arg.AccountID,
 		arg.ID,
 		arg.ExpectedSequence,
@@ -172,7 +175,7 @@ func (q *Queries) ConversationApplyChange(ctx context.Context, db DBTX, arg Conv
 }
 
 const conversationGet = `-- name: ConversationGet :one
-SELECT account_id, id, channel, status, visitor_authenticated, visitor_profile_id, visitor_email, visitor_address, visitor_name, locale, page_url, active_skill, last_sequence, message_count, created_at, updated_at, closed_at, closed_by_kind, closed_by_key_id, closed_by_name, close_reason, outcome, handoff_id
+SELECT account_id, id, channel, status, visitor_authenticated, visitor_profile_id, visitor_email, visitor_address, visitor_name, locale, page_url, active_skill, last_sequence, message_count, created_at, updated_at, closed_at, closed_by_kind, closed_by_key_id, closed_by_name, close_reason, outcome, handoff_id, pending_handoff
 FROM conversations
 WHERE account_id = $1
     AND id = $2
@@ -210,6 +213,7 @@ func (q *Queries) ConversationGet(ctx context.Context, db DBTX, arg Conversation
 		&i.CloseReason,
 		&i.Outcome,
 		&i.HandoffID,
+		&i.PendingHandoff,
 	)
 	return i, err
 }
@@ -220,13 +224,13 @@ INSERT INTO conversations (
     visitor_authenticated, visitor_profile_id, visitor_email, visitor_address, visitor_name,
     locale, page_url, active_skill, last_sequence, message_count,
     created_at, updated_at, closed_at,
-    closed_by_kind, closed_by_key_id, closed_by_name, close_reason, outcome, handoff_id
+    closed_by_kind, closed_by_key_id, closed_by_name, close_reason, outcome, handoff_id, pending_handoff
 ) VALUES (
     $1, $2, $3, $4,
     $5, $6, $7, $8, $9,
     $10, $11, $12, $13, $14,
     $15, $16, $17,
-    $18, $19, $20, $21, $22, $23
+    $18, $19, $20, $21, $22, $23, $24
 )
 `
 
@@ -254,6 +258,7 @@ type ConversationInsertParams struct {
 	CloseReason          string
 	Outcome              string
 	HandoffID            pgtype.UUID
+	PendingHandoff       []byte
 }
 
 func (q *Queries) ConversationInsert(ctx context.Context, db DBTX, arg ConversationInsertParams) error {
@@ -281,12 +286,13 @@ func (q *Queries) ConversationInsert(ctx context.Context, db DBTX, arg Conversat
 		arg.CloseReason,
 		arg.Outcome,
 		arg.HandoffID,
+		arg.PendingHandoff,
 	)
 	return err
 }
 
 const conversationList = `-- name: ConversationList :many
-SELECT account_id, id, channel, status, visitor_authenticated, visitor_profile_id, visitor_email, visitor_address, visitor_name, locale, page_url, active_skill, last_sequence, message_count, created_at, updated_at, closed_at, closed_by_kind, closed_by_key_id, closed_by_name, close_reason, outcome, handoff_id
+SELECT account_id, id, channel, status, visitor_authenticated, visitor_profile_id, visitor_email, visitor_address, visitor_name, locale, page_url, active_skill, last_sequence, message_count, created_at, updated_at, closed_at, closed_by_kind, closed_by_key_id, closed_by_name, close_reason, outcome, handoff_id, pending_handoff
 FROM conversations
 WHERE account_id = $1
     AND ($2::text[] IS NULL OR status = any($2::text[]))
@@ -361,6 +367,7 @@ func (q *Queries) ConversationList(ctx context.Context, db DBTX, arg Conversatio
 			&i.CloseReason,
 			&i.Outcome,
 			&i.HandoffID,
+			&i.PendingHandoff,
 		); err != nil {
 			return nil, err
 		}

@@ -57,6 +57,7 @@ type Conversation struct {
 	CloseReason          string
 	Outcome              string
 	HandoffID            pgtype.UUID
+	PendingHandoff       []byte
 }
 
 type ConversationEvent struct {
@@ -141,6 +142,50 @@ type DemoSubscription struct {
 	IntervalDays int32
 	NextChargeAt *time.Time
 	PriceMinor   int64
+}
+
+type Handoff struct {
+	AccountID        pgtype.UUID
+	ID               pgtype.UUID
+	ConversationID   pgtype.UUID
+	Channel          string
+	Status           string
+	Destination      string
+	Reason           string
+	TriggerQuestion  string
+	Skill            string
+	Email            string
+	ProfileID        string
+	VisitorName      string
+	AssigneeKeyID    string
+	AssigneeName     string
+	ExternalTicketID string
+	TicketStatus     string
+	ResolutionNote   string
+	CreatedAt        time.Time
+	ClaimedAt        *time.Time
+	DeliveredAt      *time.Time
+	ResolvedAt       *time.Time
+}
+
+type HandoffSetting struct {
+	AccountID         pgtype.UUID
+	Method            string
+	Destination       string
+	CustomMessage     string
+	CustomLinks       []byte
+	BusinessHours     []byte
+	AutoReplyMessage  string
+	OutOfHoursMessage string
+	UpdatedAt         time.Time
+}
+
+type InboxAgent struct {
+	AccountID    pgtype.UUID
+	KeyID        pgtype.UUID
+	Name         string
+	Availability string
+	UpdatedAt    time.Time
 }
 
 type Integration struct {
