@@ -130,7 +130,7 @@ func TestStartConversation(t *testing.T) {
 
 func TestSendMessage(t *testing.T) {
 	t.Parallel()
-	env := apptest.New(t, app.Options{})
+	env := apptest.New(t, app.Options{Agent: noteTaker{}})
 	ctx := t.Context()
 	c := startChat(t, env, "")
 
@@ -143,7 +143,7 @@ func TestSendMessage(t *testing.T) {
 		t.Fatalf("messages = %v", first.Messages)
 	}
 	if first.Conversation.Status != tandemv1.ConversationStatus_CONVERSATION_STATUS_AI_ACTIVE {
-		t.Fatalf("the unready agent must leave the conversation with the AI, got %v", first.Conversation.Status)
+		t.Fatalf("the turn must leave the conversation with the AI, got %v", first.Conversation.Status)
 	}
 
 	t.Run("a retry with the same key returns the original turn and writes nothing", func(t *testing.T) {
@@ -363,7 +363,7 @@ func next(t *testing.T, events <-chan *tandemv1.ConversationEvent) *tandemv1.Con
 
 func TestWatchConversationResumesWithoutGapOrDuplicate(t *testing.T) {
 	t.Parallel()
-	env := apptest.New(t, app.Options{})
+	env := apptest.New(t, app.Options{Agent: noteTaker{}})
 	c := startChat(t, env, "")
 	ctx, cut := context.WithCancel(t.Context())
 	events, _ := watch(t, ctx, c.visitor, c.id, 0)
@@ -543,6 +543,14 @@ func TestVisitorStreamCap(t *testing.T) {
 	}
 	_, errs := watch(t, t.Context(), c.visitor, c.id, 0)
 	wantCode(t, <-errs, connect.CodeResourceExhausted)
+}
+
+// noteTaker answers every turn with one message and keeps the conversation with the AI,
+// so tests of the conversation mechanics do not depend on the agent's skills.
+type noteTaker struct{}
+
+func (noteTaker) Respond(context.Context, domain.Turn) (domain.Reply, error) {
+	return domain.Reply{Messages: []domain.Message{{Author: domain.AuthorAIAgent, Text: "Thanks, noted."}}}, nil
 }
 
 // slowAgent thinks for a while before answering.

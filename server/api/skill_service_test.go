@@ -20,6 +20,7 @@ import (
 	"github.com/tandemhq/tandem/server/app/apptest"
 	"github.com/tandemhq/tandem/server/domain"
 	"github.com/tandemhq/tandem/server/integration"
+	"github.com/tandemhq/tandem/server/tools/shopify/shopifytest"
 )
 
 // skillsOf is a SkillService client with the account's key of the role.
@@ -116,14 +117,16 @@ func TestSkillStatusFollowsIntegrationsAndKnowledge(t *testing.T) {
 
 	// Each step supplies what is missing, and the skills it completes go live at once.
 	P := tandemv1.IntegrationProvider_INTEGRATION_PROVIDER_SHOPIFY
+	// Connecting Shopify checks the credentials with (a fake) Shopify.
+	shop := shopifytest.New(t)
 	steps := []struct {
 		name    string
 		do      func()
 		newLive []tandemv1.SkillId
 	}{
 		{"connect Shopify", func() {
-			connectProvider(t, c, &tandemv1.ConnectIntegrationRequest{Provider: P, Credentials: &tandemv1.ConnectIntegrationRequest_Shopify{
-				Shopify: &tandemv1.ShopifyCredentials{ShopDomain: "northwind.myshopify.com", AccessToken: "shpat_secret_0123456789"}}})
+			connectProvider(t, c, &tandemv1.ConnectIntegrationRequest{Provider: P, ApiBaseUrl: shop.URL, Credentials: &tandemv1.ConnectIntegrationRequest_Shopify{
+				Shopify: &tandemv1.ShopifyCredentials{ShopDomain: shopifytest.ShopDomain, AccessToken: shopifytest.AccessToken}}})
 		}, []tandemv1.SkillId{tandemv1.SkillId_SKILL_ID_ORDER_TRACKING}},
 		{"add a FAQ", func() {
 			createArticle(t, c, "Contact us", "Chat daily 8 am-8 pm ET.", tandemv1.KnowledgeTopic_KNOWLEDGE_TOPIC_FAQ)
@@ -257,7 +260,9 @@ func TestSkillVolumeAndPreviewMessage(t *testing.T) {
 	d := prev.Msg.Decision
 	if d.Kind != tandemv1.RouteKind_ROUTE_KIND_SKILL || d.Skill != tandemv1.SkillId_SKILL_ID_ORDER_TRACKING || d.Confidence != 0.9 ||
 		len(d.Alternatives) != 1 || prev.Msg.HandoffReason != tandemv1.HandoffReason_HANDOFF_REASON_TOOL_FAILURE ||
-		len(prev.Msg.Messages) != 1 || prev.Msg.Messages[0].Id != "" || prev.Msg.Messages[0].Text != "Your order #1042 is on its way." {
+		len(prev.Msg.Messages) != 2 || prev.Msg.Messages[0].Id != "" || prev.Msg.Messages[0].Text != "Your order #1042 is on its way." ||
+		len(prev.Msg.Messages[1].QuickReplies) != 2 {
+		// The preview shows what the visitor would see: the answer, then the handoff offer.
 		t.Errorf("PreviewMessage = %v", prev.Msg)
 	}
 	turn := agent.turns[len(agent.turns)-1]
