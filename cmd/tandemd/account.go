@@ -75,20 +75,21 @@ func filterFlags(fs *flag.FlagSet, args []string) splitArgs {
 
 const demoName = "Summit Outfitters (a demo outdoor-gear store)"
 
-// seedDemo makes sure the demo account exists and its keys are in <data-dir>/demo.env.
-// Keys are stored only hashed, so an existing demo.env whose owner key still works is
-// kept; otherwise a fresh demo account is created and the file rewritten.
-func seedDemo(ctx context.Context, st *store.Store, cfg config, logger *slog.Logger) error {
+// seedDemo makes sure the demo account exists and its keys are in <data-dir>/demo.env,
+// and returns the account's id. Keys are stored only hashed, so an existing demo.env
+// whose owner key still works is kept; otherwise a fresh demo account is created and
+// the file rewritten.
+func seedDemo(ctx context.Context, st *store.Store, cfg config, logger *slog.Logger) (string, error) {
 	path := filepath.Join(cfg.DataDir, "demo.env")
 	if vals, err := readEnvFile(path); err == nil {
-		if _, err := st.APIKeyByHash(ctx, auth.HashKey(vals["TANDEM_API_KEY"])); err == nil {
+		if key, err := st.APIKeyByHash(ctx, auth.HashKey(vals["TANDEM_API_KEY"])); err == nil {
 			logger.Info("demo account ready", "env_file", path)
-			return nil
+			return key.AccountID, nil
 		}
 	}
 	created, err := account.Create(ctx, st, demoName, "Hi! I'm Summit Outfitters' assistant. I can track orders, start returns, find coupons and answer questions about our gear.")
 	if err != nil {
-		return err
+		return "", err
 	}
 	lines := []string{
 		"# The demo account's credentials, written by `make run`. Keep this file private.",
@@ -103,13 +104,13 @@ func seedDemo(ctx context.Context, st *store.Store, cfg config, logger *slog.Log
 		"TANDEM_IDENTITY_SECRET=" + created.Account.IdentitySecret,
 	}
 	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
-		return err
+		return "", err
 	}
 	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
-		return err
+		return "", err
 	}
 	logger.Info("demo account created", "env_file", path, "account_id", created.Account.ID)
-	return nil
+	return created.Account.ID, nil
 }
 
 func readEnvFile(path string) (map[string]string, error) {

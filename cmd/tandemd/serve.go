@@ -36,18 +36,22 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 	var static http.Handler
-	if cfg.WidgetDir != "" {
-		static = http.FileServer(http.Dir(cfg.WidgetDir))
+	dir := widgetDir(cfg)
+	if dir != "" {
+		static = http.FileServer(http.Dir(dir))
+	}
+	if cfg.Demo {
+		st := store.New(pool)
+		accountID, err := seedDemo(ctx, st, cfg, logger)
+		if err != nil {
+			return fmt.Errorf("seeding the demo account: %w", err)
+		}
+		static = demoHandler(st, accountID, static, logger)
 	}
 	a := app.New(pool, app.Options{
 		Logger: logger, TokenSecret: secret, VisitorTokenTTL: cfg.VisitorTokenTTL, MaxRequestBytes: cfg.MaxRequestBytes,
 		CORSOrigins: cfg.corsOrigins(), Static: static, RateLimits: cfg.RateLimits,
 	})
-	if cfg.Demo {
-		if err := seedDemo(ctx, a.Store, cfg, logger); err != nil {
-			return fmt.Errorf("seeding the demo account: %w", err)
-		}
-	}
 	serveCtx, cancelStreams := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelStreams()
 	a.Run(serveCtx)
@@ -55,6 +59,10 @@ func serve(ctx context.Context, args []string) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	logger.Info("tandemd serving", "addr", cfg.Addr, "services", "ConversationService SkillService HandoffService MetricsService")
+	if cfg.Demo && dir != "" {
+		fmt.Fprintf(os.Stderr, "\nChat with the demo store: http://%s/\nTeam inbox:               http://%s/inbox.html (paste TANDEM_SUPPORT_KEY from %s)\n\n",
+			cfg.Addr, cfg.Addr, filepath.Join(cfg.DataDir, "demo.env"))
+	}
 	select {
 	case err := <-errc:
 		return err
