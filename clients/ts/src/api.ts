@@ -8,4 +8,4 @@ export * from "./gen/tandem/v1/handoff_service_pb.js";
 export * from "./gen/tandem/v1/metrics_service_pb.js";
 export * from "./gen/tandem/v1/skill_service_pb.js";
 export { Code, ConnectError } from "@connectrpc/connect";
-export { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
+export { timestampDate, timestampFromDate, type Timestamp } from "@bufbuild/protobuf/wkt";
