@@ -68,6 +68,7 @@ async function refresh(): Promise<void> {
   }
   try {
     const res = await withRetry(() => client!.handoffs.listHandoffs({ pageSize: 50, statuses: [HandoffStatus.PENDING, HandoffStatus.CLAIMED] }));
+    const focused = list.contains(document.activeElement) ? (document.activeElement as HTMLElement).dataset.handoffId : undefined;
     list.replaceChildren(
       ...res.handoffs.map((x) =>
         h(
@@ -84,6 +85,10 @@ async function refresh(): Promise<void> {
         ),
       ),
     );
+    if (focused) {
+      // Keep a keyboard user's place across refreshes.
+      list.querySelector<HTMLElement>(`[data-handoff-id="${CSS.escape(focused)}"]`)?.focus();
+    }
     listStatus.textContent = res.handoffs.length === 0 ? "No conversations are waiting for the team." : "";
   } catch (err) {
     listStatus.textContent = explain(err);

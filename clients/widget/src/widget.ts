@@ -371,10 +371,19 @@ class ChatWidget implements Widget {
       this.ended.hidden = true;
     }
     this.renderQuickReplies();
-    if (!this.panel.hidden && !this.panel.contains(document.activeElement)) {
+    this.keepFocus();
+  }
+
+  /** keepFocus moves focus to the form now shown when the one the visitor was typing in was hidden. */
+  private keepFocus(): void {
+    const active = document.activeElement;
+    if (!(active instanceof HTMLElement) || !this.panel.contains(active) || active.getClientRects().length > 0) {
+      return;
+    }
+    if (!this.ended.hidden) {
+      this.ended.querySelector("button")?.focus();
+    } else {
       this.focusInput();
-    } else if (s === ConversationStatus.AWAITING_EMAIL && document.activeElement === this.input) {
-      this.emailInput.focus();
     }
   }
 
@@ -384,6 +393,7 @@ class ChatWidget implements Widget {
     this.composer.hidden = true;
     this.emailForm.hidden = true;
     this.quickReplies.hidden = true;
+    this.keepFocus();
   }
 
   private setTyping(author: Author | undefined): void {
