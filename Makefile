@@ -16,6 +16,9 @@ GRPCURL_VERSION := v1.9.4
 PROTOVALIDATE_VERSION := v1.2.2
 
 TEST_PG_DIR := $(CURDIR)/.data/test
+# The test database server: TEST_DATABASE_URL, else DATABASE_URL, else the Makefile's own.
+TEST_DB_URL := $${TEST_DATABASE_URL:-$${DATABASE_URL:-$$(go run ./cmd/devpg start -dir $(TEST_PG_DIR) -fsync=false)}}
+CHROMIUM ?= /usr/bin/chromium
 PROTODEPS := .tmp/protodeps/buf/validate/validate.proto
 
 .PHONY: help
@@ -37,6 +40,9 @@ $(BIN)/grpcurl:
 clients/ts/node_modules/.installed: clients/ts/package.json clients/ts/package-lock.json
 	cd clients/ts && npm ci --no-audit --no-fund
 	touch $@
+clients/widget/node_modules/.installed: clients/widget/package.json clients/widget/package-lock.json
+	cd clients/widget && npm ci --no-audit --no-fund
+	touch $@
 
 # protovalidate's validate.proto comes from its Go module (the Buf Schema Registry is
 # not reachable); it is copied at generate time and never committed.
@@ -57,11 +63,24 @@ postgres-binaries:
 	  else echo "run: sudo apt-get install -y postgresql" >&2; exit 1; fi; \
 	fi
 
+# The browser tests drive Debian's Chromium (never a downloaded browser).
+.PHONY: chromium
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  echo "Chromium is missing: installing it with apt-get (package chromium)"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	  else echo "run: sudo apt-get install -y chromium" >&2; exit 1; fi; \
+	fi
+
 # ---- everyday targets ---------------------------------------------------------------
 .PHONY: run
-run: postgres-binaries ## Serve the API with the embedded PostgreSQL and the demo account.
+run: postgres-binaries widget ## Serve the API, the chat widget and the inbox with the embedded PostgreSQL and the demo account.
 	go build -o $(BIN)/tandemd ./cmd/tandemd
-	exec $(BIN)/tandemd serve -demo
+	exec $(BIN)/tandemd serve -demo -widget-dir clients/widget/dist
+
+.PHONY: widget
+widget: clients/ts/node_modules/.installed clients/widget/node_modules/.installed ## Build the web chat widget and the inbox page into clients/widget/dist.
+	cd clients/widget && npm run --silent build
 
 .PHONY: generate
 generate: tools ## Regenerate Go and TS code from proto/ and the store from queries/.
@@ -71,9 +90,22 @@ generate: tools ## Regenerate Go and TS code from proto/ and the store from quer
 
 .PHONY: test
 test: postgres-binaries ## Run every test against a PostgreSQL started under .data/test.
-	TEST_DATABASE_URL="$${TEST_DATABASE_URL:-$${DATABASE_URL:-$$(go run ./cmd/devpg start -dir $(TEST_PG_DIR) -fsync=false)}}"; \
+	TEST_DATABASE_URL="$(TEST_DB_URL)"; \
 	export TEST_DATABASE_URL; \
-	go test -race -count=1 ./...
+	go test -race -count=1 ./...; \
+	$(MAKE) --no-print-directory test-clients
+
+# The TS client's and the widget's tests run against a real tandemd on its own database
+# (tandem_clients, recreated on every run) of the test PostgreSQL server.
+.PHONY: test-clients
+test-clients: postgres-binaries chromium widget ## Run the TS client tests and the browser tests (Chromium) against a real tandemd.
+	go build -o $(BIN)/tandemd ./cmd/tandemd
+	TEST_DATABASE_URL="$(TEST_DB_URL)"; \
+	psql="$$(command -v psql || ls /usr/lib/postgresql/*/bin/psql | sort -V | tail -1)"; \
+	"$$psql" "$$TEST_DATABASE_URL" -q -c 'DROP DATABASE IF EXISTS tandem_clients WITH (FORCE)' -c 'CREATE DATABASE tandem_clients'; \
+	export TANDEM_CLIENTS_DATABASE_URL="$$(echo "$$TEST_DATABASE_URL" | sed -E 's#/[^/?]+([?]|$$)#/tandem_clients\1#')"; \
+	export TANDEMD=$(BIN)/tandemd CHROMIUM_PATH=$(CHROMIUM) TANDEM_ARTIFACTS_DIR=$(CURDIR)/.data/artifacts; \
+	(cd clients/ts && npm test --silent) && (cd clients/widget && npm test --silent)
 
 .PHONY: test-db-stop
 test-db-stop: ## Stop the test PostgreSQL.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"log/slog"
 	"slices"
 	"time"
 
@@ -65,14 +64,11 @@ func seedKnowledge(ctx context.Context, svc *knowledge.Service, accountID string
 	return nil
 }
 
-// seedDemoAccount makes the demo account ready to chat: its keys, its connected demo
-// providers, the Northwind demo store and the Northwind help centre. Every step is
-// idempotent, so a second `make run` changes nothing but the store's relative dates.
-func seedDemoAccount(ctx context.Context, a *app.App, cfg config, logger *slog.Logger) error {
-	accountID, err := seedDemo(ctx, a.Store, cfg, logger)
-	if err != nil {
-		return err
-	}
+// seedDemoData makes the demo account (created by seedDemo) ready to chat: its
+// connected demo providers, the Northwind demo store and the Northwind help centre.
+// Every step is idempotent, so a second `make run` changes nothing but the store's
+// relative dates.
+func seedDemoData(ctx context.Context, a *app.App, accountID string) error {
 	if err := seedIntegrations(ctx, a.Integrations, accountID); err != nil {
 		return err
 	}

@@ -45,8 +45,17 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 	var static http.Handler
-	if cfg.WidgetDir != "" {
-		static = http.FileServer(http.Dir(cfg.WidgetDir))
+	dir := widgetDir(cfg)
+	if dir != "" {
+		static = http.FileServer(http.Dir(dir))
+	}
+	var demoAccountID string
+	if cfg.Demo {
+		st := store.New(pool)
+		if demoAccountID, err = seedDemo(ctx, st, cfg, logger); err != nil {
+			return fmt.Errorf("seeding the demo account: %w", err)
+		}
+		static = demoHandler(st, demoAccountID, static, logger)
 	}
 	keys, err := encryptionKeys(cfg, logger)
 	if err != nil {
@@ -61,7 +70,7 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 	if cfg.Demo {
-		if err := seedDemoAccount(ctx, a, cfg, logger); err != nil {
+		if err := seedDemoData(ctx, a, demoAccountID); err != nil {
 			return fmt.Errorf("seeding the demo account: %w", err)
 		}
 	}
@@ -74,6 +83,10 @@ func serve(ctx context.Context, args []string) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	logger.Info("tandemd serving", "addr", cfg.Addr, "services", "ConversationService SkillService HandoffService MetricsService")
+	if cfg.Demo && dir != "" {
+		fmt.Fprintf(os.Stderr, "\nChat with the demo store: http://%s/\nTeam inbox:               http://%s/inbox.html (paste TANDEM_SUPPORT_KEY from %s)\n\n",
+			cfg.Addr, cfg.Addr, filepath.Join(cfg.DataDir, "demo.env"))
+	}
 	select {
 	case err := <-errc:
 		return err
