@@ -23,8 +23,26 @@ WHERE account_id = @account_id
 -- new events in one statement (one round trip, atomic), only if its last sequence is
 -- still @expected_sequence: it returns 0 and writes nothing when another change came
 -- first. The message at @turn_start, if any, records the turn's idempotency key.
+-- It also appends to metric_deltas what the change adds to the metrics: the
+-- conversation's contribution after the change minus before (see 00005_metrics.sql).
 -- name: ConversationApplyChange :one
-WITH updated AS (
+WITH previous AS (
+    SELECT c.outcome, c.active_skill, c.visitor_message_count, c.handled_skills
+    FROM conversations AS c
+    WHERE c.account_id = @account_id
+        AND c.id = @id
+        AND c.last_sequence = @expected_sequence
+),
+new_visitor_messages AS (
+    SELECT count(*)::integer AS n,
+        coalesce(array_agg(DISTINCT m.skill) FILTER (WHERE m.skill <> ''), '{}')::text[] AS skills
+    FROM (
+            SELECT unnest(@message_authors::text[]) AS author,
+                unnest(@message_skills::text[]) AS skill
+        ) AS m
+    WHERE m.author = 'visitor'
+),
+updated AS (
     UPDATE conversations AS c
     SET status = @status,
         visitor_authenticated = @visitor_authenticated,
@@ -37,6 +55,9 @@ WITH updated AS (
         active_skill = @active_skill,
         last_sequence = @last_sequence,
         message_count = c.message_count + cardinality(@message_sequences::bigint[]),
+        visitor_message_count = c.visitor_message_count + v.n,
+        handled_skills = CASE WHEN v.skills <@ c.handled_skills THEN c.handled_skills
+            ELSE ARRAY(SELECT DISTINCT s FROM unnest(c.handled_skills || v.skills) AS s ORDER BY s) END,
         updated_at = @updated_at,
         closed_at = sqlc.narg(closed_at),
         closed_by_kind = @closed_by_kind,
@@ -45,21 +66,24 @@ WITH updated AS (
         close_reason = @close_reason,
         outcome = @outcome,
         handoff_id = sqlc.narg(handoff_id)
+    FROM new_visitor_messages AS v
     WHERE c.account_id = @account_id
         AND c.id = @id
         AND c.last_sequence = @expected_sequence
-    RETURNING c.account_id, c.id, c.channel
+    RETURNING c.account_id, c.id, c.channel, c.created_at, c.outcome, c.active_skill,
+        c.visitor_message_count, c.handled_skills
 ),
 new_messages AS (
     INSERT INTO messages (
         account_id, conversation_id, sequence, id, author, author_name, body, skill,
-        card, quick_replies, links, idempotency_key, turn_end, created_at
+        card, quick_replies, links, idempotency_key, turn_end,
+        route_kind, route_skill, route_confidence, turn_outcome, created_at
     )
     SELECT u.account_id, u.id, m.sequence, m.id, m.author, m.author_name, m.body, m.skill,
         m.card, m.quick_replies, m.links,
         CASE WHEN m.sequence = sqlc.narg(turn_start)::bigint THEN sqlc.narg(idempotency_key)::text END,
         CASE WHEN m.sequence = sqlc.narg(turn_start)::bigint THEN sqlc.narg(turn_end)::bigint END,
-        m.created_at
+        m.route_kind, m.route_skill, m.route_confidence, m.turn_outcome, m.created_at
     FROM updated AS u,
         (
             SELECT unnest(@message_sequences::bigint[]) AS sequence,
@@ -71,6 +95,10 @@ new_messages AS (
                 unnest(@message_cards::jsonb[]) AS card,
                 unnest(@message_quick_replies::jsonb[]) AS quick_replies,
                 unnest(@message_links::jsonb[]) AS links,
+                unnest(@message_route_kinds::text[]) AS route_kind,
+                unnest(@message_route_skills::text[]) AS route_skill,
+                unnest(@message_route_confidences::real[]) AS route_confidence,
+                unnest(@message_turn_outcomes::text[]) AS turn_outcome,
                 unnest(@message_created_ats::timestamptz[]) AS created_at
         ) AS m
     RETURNING sequence
@@ -86,6 +114,33 @@ new_events AS (
                 unnest(@event_created_ats::timestamptz[]) AS created_at
         ) AS e
     RETURNING sequence
+),
+-- A conversation counts in skill '' once it has a visitor message, and in each skill
+-- that handled one; its outcome counts in skill '' and in the skill it ended with.
+contribution AS (
+    SELECT k.skill,
+        (CASE WHEN k.skill = '' THEN b.visitor_message_count > 0 ELSE k.skill = any(b.handled_skills) END) AS counted_before,
+        (CASE WHEN k.skill = '' THEN u.visitor_message_count > 0 ELSE k.skill = any(u.handled_skills) END) AS counted_after,
+        (k.skill = '' OR k.skill = b.active_skill) AS ended_here_before,
+        (k.skill = '' OR k.skill = u.active_skill) AS ends_here_after,
+        b.outcome AS outcome_before, u.outcome AS outcome_after
+    FROM updated AS u, previous AS b, unnest('{""}'::text[] || u.handled_skills) AS k(skill)
+),
+delta AS (
+    SELECT k.skill,
+        k.counted_after::integer - k.counted_before::integer AS conversations,
+        (k.counted_after AND k.ends_here_after AND k.outcome_after = 'resolved')::integer
+            - (k.counted_before AND k.ended_here_before AND k.outcome_before = 'resolved')::integer AS resolved,
+        (k.counted_after AND k.ends_here_after AND k.outcome_after = 'routed_to_team')::integer
+            - (k.counted_before AND k.ended_here_before AND k.outcome_before = 'routed_to_team')::integer AS routed_to_team
+    FROM contribution AS k
+),
+new_deltas AS (
+    INSERT INTO metric_deltas (account_id, conversation_started_at, channel, skill, conversations, resolved, routed_to_team)
+    SELECT u.account_id, u.created_at, u.channel, d.skill, d.conversations, d.resolved, d.routed_to_team
+    FROM updated AS u, delta AS d
+    WHERE (d.conversations, d.resolved, d.routed_to_team) <> (0, 0, 0)
+    RETURNING 1
 )
 SELECT count(*)::bigint
 FROM updated;

@@ -53,7 +53,8 @@ func (s *Store) CreateConversation(ctx context.Context, c domain.Conversation, e
 // ch.ExpectedSequence+1. The conversation is stored with the last event's sequence and
 // its message count raised by the number of new messages. With an IdempotencyKey, the
 // change's first visitor message (else its first message) records the key and the
-// turn's last sequence, for Turn.
+// turn's last sequence, for Turn. The same statement records what the change adds to the
+// account's metrics (see MetricFigures).
 //
 // Returns ErrConcurrentChange if the conversation's last sequence is no longer
 // ch.ExpectedSequence, ErrDuplicateTurn if the idempotency key was used before, and
@@ -234,7 +235,8 @@ func newEventBatch(account, id pgtype.UUID, afterSequence int64, events []domain
 			// Empty arrays, not NULL, when the change adds no message.
 			MessageSequences: []int64{}, MessageIds: []pgtype.UUID{}, MessageAuthors: []string{}, MessageAuthorNames: []string{},
 			MessageBodies: []string{}, MessageSkills: []string{}, MessageCards: [][]byte{}, MessageQuickReplies: [][]byte{},
-			MessageLinks: [][]byte{}, MessageCreatedAts: []time.Time{},
+			MessageLinks: [][]byte{}, MessageRouteKinds: []string{}, MessageRouteSkills: []string{},
+			MessageRouteConfidences: []float32{}, MessageTurnOutcomes: []string{}, MessageCreatedAts: []time.Time{},
 			EventSequences: []int64{}, EventTypes: []string{}, EventPayloads: [][]byte{}, EventCreatedAts: []time.Time{},
 		},
 		firstVisitorMessage: -1,
@@ -306,6 +308,10 @@ func (b *eventBatch) addMessage(e domain.Event) error {
 	w.MessageCards = append(w.MessageCards, card)
 	w.MessageQuickReplies = append(w.MessageQuickReplies, quickReplies)
 	w.MessageLinks = append(w.MessageLinks, links)
+	w.MessageRouteKinds = append(w.MessageRouteKinds, string(m.Decision.Kind))
+	w.MessageRouteSkills = append(w.MessageRouteSkills, string(m.Decision.Skill))
+	w.MessageRouteConfidences = append(w.MessageRouteConfidences, m.Decision.Confidence)
+	w.MessageTurnOutcomes = append(w.MessageTurnOutcomes, string(m.TurnOutcome))
 	w.MessageCreatedAts = append(w.MessageCreatedAts, createdAt)
 	return nil
 }
@@ -449,7 +455,13 @@ func messageFromRow(r dbsqlc.Message) (domain.Message, error) {
 		AuthorName:     r.AuthorName,
 		Text:           r.Body,
 		Skill:          domain.SkillID(r.Skill),
-		CreatedAt:      r.CreatedAt.UTC(),
+		Decision: domain.RoutingDecision{
+			Kind:       domain.RouteKind(r.RouteKind),
+			Skill:      domain.SkillID(r.RouteSkill),
+			Confidence: r.RouteConfidence,
+		},
+		TurnOutcome: domain.TurnOutcome(r.TurnOutcome),
+		CreatedAt:   r.CreatedAt.UTC(),
 	}
 	if r.Card != nil {
 		m.Card = new(domain.Card)

@@ -23,6 +23,7 @@ import (
 	"github.com/tandemhq/tandem/server/auth"
 	"github.com/tandemhq/tandem/server/conversation"
 	"github.com/tandemhq/tandem/server/logging"
+	"github.com/tandemhq/tandem/server/metrics"
 )
 
 // Deps are what the API serves.
@@ -35,6 +36,8 @@ type Deps struct {
 	Limiter Limiter
 	// Conversations runs conversations.
 	Conversations *conversation.Service
+	// Metrics answers MetricsService.
+	Metrics *metrics.Service
 	// Ping reports whether the database answers, for health checks.
 	Ping func(context.Context) error
 	// MaxRequestBytes caps the size of a request message.
@@ -74,7 +77,7 @@ func NewHandler(d Deps) http.Handler {
 	mux.Handle(tandemv1connect.NewConversationServiceHandler(&conversationServer{svc: d.Conversations, logger: d.Logger}, opts))
 	mux.Handle(tandemv1connect.NewSkillServiceHandler(&skillServer{}, opts))
 	mux.Handle(tandemv1connect.NewHandoffServiceHandler(&handoffServer{}, opts))
-	mux.Handle(tandemv1connect.NewMetricsServiceHandler(&metricsServer{}, opts))
+	mux.Handle(tandemv1connect.NewMetricsServiceHandler(&metricsServer{svc: d.Metrics, logger: d.Logger}, opts))
 	mux.Handle(grpchealth.NewHandler(&healthChecker{ping: d.Ping}))
 	reflector := grpcreflect.NewStaticReflector(serviceNames...)
 	mux.Handle(grpcreflect.NewHandlerV1(reflector))

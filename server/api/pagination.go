@@ -23,26 +23,87 @@ func pageSize(n int32) int {
 
 var errPageToken = domain.Errorf(domain.EInvalid, "page_token is not valid: pass the next_page_token of the previous page unchanged")
 
+// positionToken encodes a listing position, a time and an id with optional further
+// parts, as an opaque token.
+func positionToken(t time.Time, id string, more ...string) string {
+	parts := append([]string{strconv.FormatInt(t.UnixMicro(), 10), id}, more...)
+	return base64.RawURLEncoding.EncodeToString([]byte(strings.Join(parts, "/")))
+}
+
+// parsePositionToken decodes a positionToken with n further parts.
+func parsePositionToken(token string, n int) (time.Time, string, []string, error) {
+	raw, err := base64.RawURLEncoding.DecodeString(token)
+	if err != nil {
+		return time.Time{}, "", nil, errPageToken
+	}
+	parts := strings.Split(string(raw), "/")
+	if len(parts) != n+2 {
+		return time.Time{}, "", nil, errPageToken
+	}
+	us, perr := strconv.ParseInt(parts[0], 10, 64)
+	if _, uerr := uuid.Parse(parts[1]); perr != nil || uerr != nil {
+		return time.Time{}, "", nil, errPageToken
+	}
+	return time.UnixMicro(us).UTC(), parts[1], parts[2:], nil
+}
+
 // conversationPageToken encodes a listing position as an opaque token.
 func conversationPageToken(p *domain.ConversationPosition) string {
 	if p == nil {
 		return ""
 	}
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(p.CreatedAt.UnixMicro(), 10) + "/" + p.ID))
+	return positionToken(p.CreatedAt, p.ID)
 }
 
 func parseConversationPageToken(token string) (*domain.ConversationPosition, error) {
 	if token == "" {
 		return nil, nil
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(token)
+	t, id, _, err := parsePositionToken(token, 0)
+	if err != nil {
+		return nil, err
+	}
+	return &domain.ConversationPosition{CreatedAt: t, ID: id}, nil
+}
+
+// questionPageToken encodes a position among a skill's questions.
+func questionPageToken(p *domain.QuestionPosition) string {
+	if p == nil {
+		return ""
+	}
+	return positionToken(p.CreatedAt, p.ConversationID, strconv.FormatInt(p.Sequence, 10))
+}
+
+func parseQuestionPageToken(token string) (*domain.QuestionPosition, error) {
+	if token == "" {
+		return nil, nil
+	}
+	t, id, more, err := parsePositionToken(token, 1)
+	if err != nil {
+		return nil, err
+	}
+	seq, err := strconv.ParseInt(more[0], 10, 64)
 	if err != nil {
 		return nil, errPageToken
 	}
-	micros, id, ok := strings.Cut(string(raw), "/")
-	us, perr := strconv.ParseInt(micros, 10, 64)
-	if _, uerr := uuid.Parse(id); !ok || perr != nil || uerr != nil {
-		return nil, errPageToken
+	return &domain.QuestionPosition{CreatedAt: t, ConversationID: id, Sequence: seq}, nil
+}
+
+// handoffLogPageToken encodes a position in the handoff log.
+func handoffLogPageToken(p *domain.HandoffLogPosition) string {
+	if p == nil {
+		return ""
 	}
-	return &domain.ConversationPosition{CreatedAt: time.UnixMicro(us).UTC(), ID: id}, nil
+	return positionToken(p.CreatedAt, p.HandoffID)
+}
+
+func parseHandoffLogPageToken(token string) (*domain.HandoffLogPosition, error) {
+	if token == "" {
+		return nil, nil
+	}
+	t, id, _, err := parsePositionToken(token, 0)
+	if err != nil {
+		return nil, err
+	}
+	return &domain.HandoffLogPosition{CreatedAt: t, HandoffID: id}, nil
 }

@@ -20,8 +20,3 @@ type skillServer struct {
 type handoffServer struct {
 	tandemv1connect.UnimplementedHandoffServiceHandler
 }
-
-// metricsServer serves MetricsService; its RPCs answer Unimplemented until metrics land.
-type metricsServer struct {
-	tandemv1connect.UnimplementedMetricsServiceHandler
-}

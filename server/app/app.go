@@ -17,6 +17,7 @@ import (
 	"github.com/tandemhq/tandem/server/conversation"
 	"github.com/tandemhq/tandem/server/domain"
 	"github.com/tandemhq/tandem/server/hub"
+	"github.com/tandemhq/tandem/server/metrics"
 	"github.com/tandemhq/tandem/server/ratelimit"
 	"github.com/tandemhq/tandem/store"
 )
@@ -41,6 +42,9 @@ type Options struct {
 	Static http.Handler
 	// Agent answers visitors (default: agent.Unready).
 	Agent domain.Agent
+	// MetricsFoldInterval is how often the replica folds metric deltas into the rollups
+	// (default 1s).
+	MetricsFoldInterval time.Duration
 }
 
 // DefaultRateLimits are generous enough for any person and most integrations.
@@ -56,8 +60,11 @@ type App struct {
 	Handler http.Handler
 	// Store is the replica's storage.
 	Store *store.Store
-	hub   *hub.Hub
-	pool  *pgxpool.Pool
+	// Metrics answers metrics questions and folds the rollups.
+	Metrics *metrics.Service
+	hub     *hub.Hub
+	pool    *pgxpool.Pool
+	fold    time.Duration
 }
 
 // New builds a replica over a migrated database pool.
@@ -80,20 +87,25 @@ func New(pool *pgxpool.Pool, o Options) *App {
 	if o.Agent == nil {
 		o.Agent = agent.Unready{}
 	}
+	if o.MetricsFoldInterval == 0 {
+		o.MetricsFoldInterval = time.Second
+	}
+	metricsService := metrics.NewService(st, o.Logger)
 	conversations := conversation.NewService(st, o.Agent, tokens, h, hub.Publisher{Pool: pool}, o.Logger, conversation.Config{Heartbeat: o.Heartbeat})
 	handler := api.NewHandler(api.Deps{
 		Logger: o.Logger, Auth: auth.NewAuthenticator(st, tokens), Limiter: ratelimit.New(o.RateLimits),
-		Conversations: conversations, Ping: pool.Ping, MaxRequestBytes: o.MaxRequestBytes,
+		Conversations: conversations, Metrics: metricsService, Ping: pool.Ping, MaxRequestBytes: o.MaxRequestBytes,
 		CORSOrigins: o.CORSOrigins, Static: o.Static,
 	})
-	return &App{Handler: handler, Store: st, hub: h, pool: pool}
+	return &App{Handler: handler, Store: st, Metrics: metricsService, hub: h, pool: pool, fold: o.MetricsFoldInterval}
 }
 
-// Run feeds database notifications to the replica's streams until ctx ends. It returns
-// once the replica listens, running on in the background.
+// Run feeds database notifications to the replica's streams and folds metric deltas
+// until ctx ends. It returns once the replica listens, running on in the background.
 func (a *App) Run(ctx context.Context) {
 	ready := make(chan struct{})
 	go a.hub.Listen(ctx, a.pool, ready)
+	go a.Metrics.RunFolder(ctx, a.fold)
 	select {
 	case <-ready:
 	case <-ctx.Done():

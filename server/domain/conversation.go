@@ -196,6 +196,11 @@ type Message struct {
 	QuickReplies []QuickReply
 	// Links are addresses offered with it.
 	Links []Link
+	// Decision is the router's decision for a visitor message (its Alternatives are
+	// not stored), recorded for metrics.
+	Decision RoutingDecision
+	// TurnOutcome is what the turn a visitor message started came to.
+	TurnOutcome TurnOutcome
 	// CreatedAt is when the server stored it.
 	CreatedAt time.Time
 }
