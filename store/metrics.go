@@ -162,3 +162,16 @@ func (s *Store) RebuildMetrics(ctx context.Context, accountID string) error {
 func dateParam(t time.Time) pgtype.Date {
 	return pgtype.Date{Time: t, Valid: true}
 }
+
+// GenerateConversations seeds count synthetic conversations of ten messages each into
+// account accountID, started at random times in [from, to), for load tests and
+// benchmarks (see queries/generate.sql). It writes no events and leaves the rollups
+// alone: call RebuildMetrics once the data is in.
+func (s *Store) GenerateConversations(ctx context.Context, accountID string, count int, from, to time.Time) error {
+	account, err := parseID("account id", accountID)
+	if err != nil {
+		return err
+	}
+	err = s.queries.ConversationGenerate(ctx, s.pool, dbsqlc.ConversationGenerateParams{AccountID: account, StartTime: from, EndTime: to, Count: int32(count)})
+	return interpret(err, "conversation")
+}
