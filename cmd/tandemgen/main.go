@@ -80,10 +80,13 @@ func run(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(os.Stderr, "\nrebuilding the metric rollups …\n")
 	rebuild := time.Now()
+	if _, err := pool.Exec(ctx, "ANALYZE conversations, messages"); err != nil {
+		return err
+	}
 	if err := st.RebuildMetrics(ctx, *accountID); err != nil {
 		return err
 	}
-	if _, err := pool.Exec(ctx, "ANALYZE conversations, messages, metric_hours, metric_days"); err != nil {
+	if _, err := pool.Exec(ctx, "ANALYZE metric_hours, metric_days"); err != nil {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "rollups rebuilt in %s; %d conversations in %s\n", time.Since(rebuild).Round(time.Second),

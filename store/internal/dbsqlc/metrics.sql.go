@@ -253,35 +253,31 @@ func (q *Queries) MetricOverview(ctx context.Context, db DBTX, arg MetricOvervie
 }
 
 const metricRebuild = `-- name: MetricRebuild :exec
-WITH counted AS (
-    SELECT c.id, c.channel, c.outcome, c.active_skill,
-        date_trunc('hour', c.created_at, a.time_zone) AS hour,
-        (c.created_at AT TIME ZONE a.time_zone)::date AS day
-    FROM conversations AS c
-    JOIN accounts AS a ON a.id = c.account_id
-    WHERE c.account_id = $1
-        AND EXISTS (
-            SELECT 1 FROM messages AS m
-            WHERE m.account_id = c.account_id AND m.conversation_id = c.id AND m.author = 'visitor'
-        )
-),
-handled AS (
-    SELECT DISTINCT m.conversation_id, m.skill
+WITH handled AS (
+    SELECT m.conversation_id,
+        coalesce(array_agg(DISTINCT m.skill) FILTER (WHERE m.skill <> ''), '{}')::text[] AS skills
     FROM messages AS m
     WHERE m.account_id = $1
         AND m.author = 'visitor'
-        AND m.skill <> ''
+    GROUP BY m.conversation_id
+),
+counted AS (
+    SELECT c.channel, c.outcome, c.active_skill, h.skills,
+        date_trunc('hour', c.created_at, a.time_zone) AS hour,
+        (c.created_at AT TIME ZONE a.time_zone)::date AS day
+    FROM handled AS h
+    JOIN conversations AS c ON c.account_id = $1 AND c.id = h.conversation_id
+    JOIN accounts AS a ON a.id = c.account_id
 ),
 contributions AS (
     SELECT c.hour, c.day, ''::text AS skill, c.channel,
         (c.outcome = 'resolved')::integer AS resolved, (c.outcome = 'routed_to_team')::integer AS routed_to_team
     FROM counted AS c
     UNION ALL
-    SELECT c.hour, c.day, h.skill, c.channel,
-        (c.outcome = 'resolved' AND c.active_skill = h.skill)::integer,
-        (c.outcome = 'routed_to_team' AND c.active_skill = h.skill)::integer
-    FROM counted AS c
-    JOIN handled AS h ON h.conversation_id = c.id
+    SELECT c.hour, c.day, k.skill, c.channel,
+        (c.outcome = 'resolved' AND c.active_skill = k.skill)::integer,
+        (c.outcome = 'routed_to_team' AND c.active_skill = k.skill)::integer
+    FROM counted AS c, unnest(c.skills) AS k(skill)
 ),
 hours AS (
     INSERT INTO metric_hours (account_id, hour, skill, channel, conversations, resolved, routed_to_team)
