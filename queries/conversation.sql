@@ -19,30 +19,13 @@ FROM conversations
 WHERE account_id = @account_id
     AND id = @id;
 
--- ConversationApplyChange writes a conversation's new state, its new messages and its
--- new events in one statement (one round trip, atomic), only if its last sequence is
--- still @expected_sequence: it returns 0 and writes nothing when another change came
--- first. The message at @turn_start, if any, records the turn's idempotency key.
--- It also appends to metric_deltas what the change adds to the metrics: the
--- conversation's contribution after the change minus before (see 00005_metrics.sql).
+-- ConversationApplyChange writes a conversation's new state, its new messages, its
+-- new events and what it adds to the metrics (metric_deltas, see 00005_metrics.sql) in
+-- one statement (one round trip, atomic), only if its last sequence is still
+-- @expected_sequence: it returns 0 and writes nothing when another change came first.
+-- The message at @turn_start, if any, records the turn's idempotency key.
 -- name: ConversationApplyChange :one
-WITH previous AS (
-    SELECT c.outcome, c.active_skill, c.visitor_message_count, c.handled_skills
-    FROM conversations AS c
-    WHERE c.account_id = @account_id
-        AND c.id = @id
-        AND c.last_sequence = @expected_sequence
-),
-new_visitor_messages AS (
-    SELECT count(*)::integer AS n,
-        coalesce(array_agg(DISTINCT m.skill) FILTER (WHERE m.skill <> ''), '{}')::text[] AS skills
-    FROM (
-            SELECT unnest(@message_authors::text[]) AS author,
-                unnest(@message_skills::text[]) AS skill
-        ) AS m
-    WHERE m.author = 'visitor'
-),
-updated AS (
+WITH updated AS (
     UPDATE conversations AS c
     SET status = @status,
         visitor_authenticated = @visitor_authenticated,
@@ -55,9 +38,8 @@ updated AS (
         active_skill = @active_skill,
         last_sequence = @last_sequence,
         message_count = c.message_count + cardinality(@message_sequences::bigint[]),
-        visitor_message_count = c.visitor_message_count + v.n,
-        handled_skills = CASE WHEN v.skills <@ c.handled_skills THEN c.handled_skills
-            ELSE ARRAY(SELECT DISTINCT s FROM unnest(c.handled_skills || v.skills) AS s ORDER BY s) END,
+        visitor_message_count = @visitor_message_count,
+        handled_skills = @handled_skills::text[],
         updated_at = @updated_at,
         closed_at = sqlc.narg(closed_at),
         closed_by_kind = @closed_by_kind,
@@ -66,12 +48,10 @@ updated AS (
         close_reason = @close_reason,
         outcome = @outcome,
         handoff_id = sqlc.narg(handoff_id)
-    FROM new_visitor_messages AS v
     WHERE c.account_id = @account_id
         AND c.id = @id
         AND c.last_sequence = @expected_sequence
-    RETURNING c.account_id, c.id, c.channel, c.created_at, c.outcome, c.active_skill,
-        c.visitor_message_count, c.handled_skills
+    RETURNING c.account_id, c.id, c.channel, c.created_at
 ),
 new_messages AS (
     INSERT INTO messages (
@@ -115,31 +95,16 @@ new_events AS (
         ) AS e
     RETURNING sequence
 ),
--- A conversation counts in skill '' once it has a visitor message, and in each skill
--- that handled one; its outcome counts in skill '' and in the skill it ended with.
-contribution AS (
-    SELECT k.skill,
-        (CASE WHEN k.skill = '' THEN b.visitor_message_count > 0 ELSE k.skill = any(b.handled_skills) END) AS counted_before,
-        (CASE WHEN k.skill = '' THEN u.visitor_message_count > 0 ELSE k.skill = any(u.handled_skills) END) AS counted_after,
-        (k.skill = '' OR k.skill = b.active_skill) AS ended_here_before,
-        (k.skill = '' OR k.skill = u.active_skill) AS ends_here_after,
-        b.outcome AS outcome_before, u.outcome AS outcome_after
-    FROM updated AS u, previous AS b, unnest('{""}'::text[] || u.handled_skills) AS k(skill)
-),
-delta AS (
-    SELECT k.skill,
-        k.counted_after::integer - k.counted_before::integer AS conversations,
-        (k.counted_after AND k.ends_here_after AND k.outcome_after = 'resolved')::integer
-            - (k.counted_before AND k.ended_here_before AND k.outcome_before = 'resolved')::integer AS resolved,
-        (k.counted_after AND k.ends_here_after AND k.outcome_after = 'routed_to_team')::integer
-            - (k.counted_before AND k.ended_here_before AND k.outcome_before = 'routed_to_team')::integer AS routed_to_team
-    FROM contribution AS k
-),
 new_deltas AS (
     INSERT INTO metric_deltas (account_id, conversation_started_at, channel, skill, conversations, resolved, routed_to_team)
     SELECT u.account_id, u.created_at, u.channel, d.skill, d.conversations, d.resolved, d.routed_to_team
-    FROM updated AS u, delta AS d
-    WHERE (d.conversations, d.resolved, d.routed_to_team) <> (0, 0, 0)
+    FROM updated AS u,
+        (
+            SELECT unnest(@delta_skills::text[]) AS skill,
+                unnest(@delta_conversations::integer[]) AS conversations,
+                unnest(@delta_resolved::integer[]) AS resolved,
+                unnest(@delta_routed_to_team::integer[]) AS routed_to_team
+        ) AS d
     RETURNING 1
 )
 SELECT count(*)::bigint

@@ -53,8 +53,9 @@ func (s *Store) CreateConversation(ctx context.Context, c domain.Conversation, e
 // ch.ExpectedSequence+1. The conversation is stored with the last event's sequence and
 // its message count raised by the number of new messages. With an IdempotencyKey, the
 // change's first visitor message (else its first message) records the key and the
-// turn's last sequence, for Turn. The same statement records what the change adds to the
-// account's metrics (see MetricFigures).
+// turn's last sequence, for Turn. The same statement records ch.Metrics, what the change
+// adds to the account's metrics (see MetricFigures), and the conversation's metric
+// counters (VisitorMessages, HandledSkills) as ch.Conversation has them.
 //
 // Returns ErrConcurrentChange if the conversation's last sequence is no longer
 // ch.ExpectedSequence, ErrDuplicateTurn if the idempotency key was used before, and
@@ -86,6 +87,16 @@ func (s *Store) applyChange(ctx context.Context, db dbsqlc.DBTX, ch domain.Conve
 	w.ClosedAt, w.ClosedByKind, w.ClosedByKeyID, w.ClosedByName = p.ClosedAt, p.ClosedByKind, p.ClosedByKeyID, p.ClosedByName
 	w.CloseReason, w.Outcome, w.HandoffID = p.CloseReason, p.Outcome, p.HandoffID
 	w.ExpectedSequence = ch.ExpectedSequence
+	w.VisitorMessageCount, w.HandledSkills = int32(c.VisitorMessages), textArray(c.HandledSkills)
+	if w.HandledSkills == nil {
+		w.HandledSkills = []string{}
+	}
+	w.DeltaSkills, w.DeltaConversations = make([]string, len(ch.Metrics)), make([]int32, len(ch.Metrics))
+	w.DeltaResolved, w.DeltaRoutedToTeam = make([]int32, len(ch.Metrics)), make([]int32, len(ch.Metrics))
+	for i, d := range ch.Metrics {
+		w.DeltaSkills[i], w.DeltaConversations[i] = string(d.Skill), int32(d.Conversations)
+		w.DeltaResolved[i], w.DeltaRoutedToTeam[i] = int32(d.Resolved), int32(d.RoutedToTeam)
+	}
 	n, err := s.queries.ConversationApplyChange(ctx, db, *w)
 	switch {
 	case isUniqueViolation(err, messagesIdempotencyIndex):
@@ -401,7 +412,7 @@ func conversationParams(c domain.Conversation) (dbsqlc.ConversationInsertParams,
 
 // conversationFromRow converts a row of conversations.
 func conversationFromRow(r dbsqlc.Conversation) domain.Conversation {
-	return domain.Conversation{
+	c := domain.Conversation{
 		AccountID: idString(r.AccountID),
 		ID:        idString(r.ID),
 		Channel:   domain.Channel(r.Channel),
@@ -413,14 +424,15 @@ func conversationFromRow(r dbsqlc.Conversation) domain.Conversation {
 			Address:       r.VisitorAddress,
 			Name:          r.VisitorName,
 		},
-		Locale:       r.Locale,
-		PageURL:      r.PageURL,
-		ActiveSkill:  domain.SkillID(r.ActiveSkill),
-		LastSequence: r.LastSequence,
-		MessageCount: int(r.MessageCount),
-		CreatedAt:    r.CreatedAt.UTC(),
-		UpdatedAt:    r.UpdatedAt.UTC(),
-		ClosedAt:     timeOrZero(r.ClosedAt),
+		Locale:          r.Locale,
+		PageURL:         r.PageURL,
+		ActiveSkill:     domain.SkillID(r.ActiveSkill),
+		LastSequence:    r.LastSequence,
+		MessageCount:    int(r.MessageCount),
+		VisitorMessages: int(r.VisitorMessageCount),
+		CreatedAt:       r.CreatedAt.UTC(),
+		UpdatedAt:       r.UpdatedAt.UTC(),
+		ClosedAt:        timeOrZero(r.ClosedAt),
 		ClosedBy: domain.Actor{
 			Kind:  domain.ActorKind(r.ClosedByKind),
 			KeyID: r.ClosedByKeyID,
@@ -430,6 +442,10 @@ func conversationFromRow(r dbsqlc.Conversation) domain.Conversation {
 		Outcome:     domain.Outcome(r.Outcome),
 		HandoffID:   idString(r.HandoffID),
 	}
+	for _, sk := range r.HandledSkills {
+		c.HandledSkills = append(c.HandledSkills, domain.SkillID(sk))
+	}
+	return c
 }
 
 // messagesFromRows converts rows of messages.

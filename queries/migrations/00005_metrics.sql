@@ -3,9 +3,10 @@
 -- MetricsService in time proportional to the buckets asked, not to the rows stored.
 --
 -- Write path: every conversation change (ConversationApplyChange, one statement) appends
--- to metric_deltas what it changed in the figures (usually nothing; a conversation's
--- first visitor message, a skill's first message in it and its outcome add rows). Turns
--- never update a shared row, so concurrent turns of one account do not queue on a lock.
+-- to metric_deltas what it changed in the figures, as domain.MetricDeltas computes it from
+-- the conversation before and after (usually nothing; a conversation's first visitor
+-- message, a skill's first message in it and its outcome add rows). Turns never update a
+-- shared row, so concurrent turns of one account do not queue on a lock.
 -- A background fold (MetricFold) moves the deltas into metric_hours and metric_days.
 -- Readers add the deltas not yet folded, so figures are exact at any moment.
 --

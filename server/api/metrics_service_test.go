@@ -9,6 +9,7 @@ import (
 	"connectrpc.com/connect"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/tandemhq/tandem/clients/go/tandemclient"
@@ -150,6 +151,18 @@ func TestMetricsThroughTheAPI(t *testing.T) {
 	}
 	if q := perf.Msg.Questions; len(q) != 1 || q[0].Text != "track my order" || q[0].ConversationId != resolved || q[0].Channel != tandemv1.Channel_CHANNEL_WEBCHAT {
 		t.Errorf("second page = %v, want the question of the resolved conversation", q)
+	}
+
+	// What the turns recorded equals a recomputation from the stored messages.
+	if err := e.App.Store.RebuildMetrics(e.ctx, e.Account.Account.ID); err != nil {
+		t.Fatal(err)
+	}
+	rebuilt, err := owner.Metrics.GetOverview(e.ctx, connect.NewRequest(&tandemv1.GetOverviewRequest{Range: today()}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !proto.Equal(rebuilt.Msg, o) {
+		t.Errorf("after rebuilding from raw rows the overview is %v, want %v", rebuilt.Msg, o)
 	}
 
 	// The turn's routing decision is stored on the visitor message.

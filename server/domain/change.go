@@ -15,6 +15,9 @@ type ConversationChange struct {
 	// IdempotencyKey, when set, is recorded on the first visitor message so a retried
 	// turn finds the messages it wrote.
 	IdempotencyKey string
+	// Metrics is what the change adds to the account's metrics:
+	// MetricDeltas(conversation before, Conversation).
+	Metrics []MetricRow
 }
 
 // ConversationFilter selects conversations to list, newest first.

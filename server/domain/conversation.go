@@ -142,6 +142,11 @@ type Conversation struct {
 	LastSequence int64
 	// MessageCount is the number of messages in the transcript.
 	MessageCount int
+	// VisitorMessages is the number of visitor messages, for metrics: a conversation
+	// counts once it has one.
+	VisitorMessages int
+	// HandledSkills are the skills that handled a visitor message, sorted, for metrics.
+	HandledSkills []SkillID
 	// CreatedAt is when it started.
 	CreatedAt time.Time
 	// UpdatedAt is when it last changed.

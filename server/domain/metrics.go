@@ -1,6 +1,9 @@
 package domain
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // MetricCounts are the figures of a set of conversations with a visitor message.
 type MetricCounts struct {
@@ -116,4 +119,55 @@ type HandoffLogPosition struct {
 	CreatedAt time.Time
 	// HandoffID is the handoff.
 	HandoffID string
+}
+
+// metricContribution is what conversation c counts for in the metrics, per skill (empty
+// for the totals): once it has a visitor message it counts in the totals and in each
+// skill that handled one; once it ended, its outcome counts in the totals and in the
+// skill it ended with.
+func metricContribution(c Conversation) map[SkillID]MetricCounts {
+	if c.VisitorMessages == 0 {
+		return nil
+	}
+	out := make(map[SkillID]MetricCounts, len(c.HandledSkills)+1)
+	for _, s := range append([]SkillID{""}, c.HandledSkills...) {
+		counts := MetricCounts{Conversations: 1}
+		if s == "" || s == c.ActiveSkill {
+			switch c.Outcome {
+			case OutcomeResolved:
+				counts.Resolved = 1
+			case OutcomeRoutedToTeam:
+				counts.RoutedToTeam = 1
+			}
+		}
+		out[s] = counts
+	}
+	return out
+}
+
+// MetricDeltas returns what changing a conversation from before to after adds to the
+// metrics, per skill (empty: the totals), on after's channel; nil when nothing.
+func MetricDeltas(before, after Conversation) []MetricRow {
+	was, is := metricContribution(before), metricContribution(after)
+	var out []MetricRow
+	for _, s := range append([]SkillID{""}, after.HandledSkills...) {
+		d := MetricCounts{
+			Conversations: is[s].Conversations - was[s].Conversations,
+			Resolved:      is[s].Resolved - was[s].Resolved,
+			RoutedToTeam:  is[s].RoutedToTeam - was[s].RoutedToTeam,
+		}
+		if d != (MetricCounts{}) {
+			out = append(out, MetricRow{Skill: s, Channel: after.Channel, MetricCounts: d})
+		}
+	}
+	return out
+}
+
+// CountVisitorMessage records in c's metric counters that skill (empty: none) handled
+// one more of its visitor messages.
+func (c *Conversation) CountVisitorMessage(skill SkillID) {
+	c.VisitorMessages++
+	if i, found := slices.BinarySearch(c.HandledSkills, skill); skill != "" && !found {
+		c.HandledSkills = slices.Insert(slices.Clone(c.HandledSkills), i, skill)
+	}
 }

@@ -81,6 +81,7 @@ func (b *bundle) turn(t *testing.T, k *conv, skill domain.SkillID, text string) 
 	answer := k.message(k.c.LastSequence+2, domain.AuthorAIAgent, "Sure.", next.ActiveSkill)
 	next.LastSequence += 2
 	next.MessageCount += 2
+	next.CountVisitorMessage(next.ActiveSkill)
 	next.UpdatedAt = k.now
 	b.apply(t, k, next, visitor, answer)
 }
@@ -98,7 +99,8 @@ func (b *bundle) end(t *testing.T, k *conv, outcome domain.Outcome) {
 
 func (b *bundle) apply(t *testing.T, k *conv, next domain.Conversation, events ...domain.Event) {
 	t.Helper()
-	if err := b.store.ApplyChange(b.ctx, domain.ConversationChange{Conversation: next, ExpectedSequence: k.c.LastSequence, Events: events}); err != nil {
+	ch := domain.ConversationChange{Conversation: next, ExpectedSequence: k.c.LastSequence, Events: events, Metrics: domain.MetricDeltas(k.c, next)}
+	if err := b.store.ApplyChange(b.ctx, ch); err != nil {
 		t.Fatal(err)
 	}
 	k.c = next

@@ -13,52 +13,33 @@ import (
 )
 
 const conversationApplyChange = `-- name: ConversationApplyChange :one
-WITH previous AS (
-    SELECT c.outcome, c.active_skill, c.visitor_message_count, c.handled_skills
-    FROM conversations AS c
-    WHERE c.account_id = $1
-        AND c.id = $2
-        AND c.last_sequence = $3
-),
-new_visitor_messages AS (
-    SELECT count(*)::integer AS n,
-        coalesce(array_agg(DISTINCT m.skill) FILTER (WHERE m.skill <> ''), '{}')::text[] AS skills
-    FROM (
-            SELECT unnest($4::text[]) AS author,
-                unnest($5::text[]) AS skill
-        ) AS m
-    WHERE m.author = 'visitor'
-),
-updated AS (
+WITH updated AS (
     UPDATE conversations AS c
-    SET status = $6,
-        visitor_authenticated = $7,
-        visitor_profile_id = $8,
-        visitor_email = $9,
-        visitor_address = $10,
-        visitor_name = $11,
-        locale = $12,
-        page_url = $13,
-        active_skill = $14,
-        last_sequence = $15,
-        message_count = c.message_count + cardinality($16::bigint[]),
-        visitor_message_count = c.visitor_message_count + v.n,
-        handled_skills = CASE WHEN v.skills <@ c.handled_skills THEN c.handled_skills
-            ELSE ARRAY(SELECT DISTINCT s FROM unnest(c.handled_skills || v.skills) AS s ORDER BY s) END,
-        updated_at = $17,
-        closed_at = $18,
-        closed_by_kind = $19,
-        closed_by_key_id = $20,
-        closed_by_name = $21,
-        close_reason = $22,
-        outcome = $23,
-        handoff_id = $24
-    FROM new_visitor_messages AS v
-    WHERE c.account_id = $1
-        AND c.id = $2
-        AND c.last_sequence = $3
-    RETURNING c.account_id, c.id, c.channel, c.created_at, c.outcome, c.active_skill,
-        c.visitor_message_count, c.handled_skills
+    SET status = $1,
+        visitor_authenticated = $2,
+        visitor_profile_id = $3,
+        visitor_email = $4,
+        visitor_address = $5,
+        visitor_name = $6,
+        locale = $7,
+        page_url = $8,
+        active_skill = $9,
+        last_sequence = $10,
+        message_count = c.message_count + cardinality($11::bigint[]),
+        visitor_message_count = $12,
+        handled_skills = $13::text[],
+        updated_at = $14,
+        closed_at = $15,
+        closed_by_kind = $16,
+        closed_by_key_id = $17,
+        closed_by_name = $18,
+        close_reason = $19,
+        outcome = $20,
+        handoff_id = $21
+    WHERE c.account_id = $22
+        AND c.id = $23
+        AND c.last_sequence = $24
+    RETURNING c.account_id, c.id, c.channel, c.created_at
 ),
 new_messages AS (
     INSERT INTO messages (
@@ -73,20 +54,20 @@ new_messages AS (
         m.route_kind, m.route_skill, m.route_confidence, m.turn_outcome, m.created_at
     FROM updated AS u,
         (
-            SELECT unnest($16::bigint[]) AS sequence,
+            SELECT unnest($11::bigint[]) AS sequence,
                 unnest($28::uuid[]) AS id,
-                unnest($4::text[]) AS author,
-                unnest($29::text[]) AS author_name,
-                unnest($30::text[]) AS body,
-                unnest($5::text[]) AS skill,
-                unnest($31::jsonb[]) AS card,
-                unnest($32::jsonb[]) AS quick_replies,
-                unnest($33::jsonb[]) AS links,
-                unnest($34::text[]) AS route_kind,
-                unnest($35::text[]) AS route_skill,
-                unnest($36::real[]) AS route_confidence,
-                unnest($37::text[]) AS turn_outcome,
-                unnest($38::timestamptz[]) AS created_at
+                unnest($29::text[]) AS author,
+                unnest($30::text[]) AS author_name,
+                unnest($31::text[]) AS body,
+                unnest($32::text[]) AS skill,
+                unnest($33::jsonb[]) AS card,
+                unnest($34::jsonb[]) AS quick_replies,
+                unnest($35::jsonb[]) AS links,
+                unnest($36::text[]) AS route_kind,
+                unnest($37::text[]) AS route_skill,
+                unnest($38::real[]) AS route_confidence,
+                unnest($39::text[]) AS turn_outcome,
+                unnest($40::timestamptz[]) AS created_at
         ) AS m
     RETURNING sequence
 ),
@@ -95,36 +76,23 @@ new_events AS (
     SELECT u.account_id, u.id, e.sequence, u.channel, e.type, e.payload, e.created_at
     FROM updated AS u,
         (
-            SELECT unnest($39::bigint[]) AS sequence,
-                unnest($40::text[]) AS type,
-                unnest($41::jsonb[]) AS payload,
-                unnest($42::timestamptz[]) AS created_at
+            SELECT unnest($41::bigint[]) AS sequence,
+                unnest($42::text[]) AS type,
+                unnest($43::jsonb[]) AS payload,
+                unnest($44::timestamptz[]) AS created_at
         ) AS e
     RETURNING sequence
-),
-contribution AS (
-    SELECT k.skill,
-        (CASE WHEN k.skill = '' THEN b.visitor_message_count > 0 ELSE k.skill = any(b.handled_skills) END) AS counted_before,
-        (CASE WHEN k.skill = '' THEN u.visitor_message_count > 0 ELSE k.skill = any(u.handled_skills) END) AS counted_after,
-        (k.skill = '' OR k.skill = b.active_skill) AS ended_here_before,
-        (k.skill = '' OR k.skill = u.active_skill) AS ends_here_after,
-        b.outcome AS outcome_before, u.outcome AS outcome_after
-    FROM updated AS u, previous AS b, unnest('{""}'::text[] || u.handled_skills) AS k(skill)
-),
-delta AS (
-    SELECT k.skill,
-        k.counted_after::integer - k.counted_before::integer AS conversations,
-        (k.counted_after AND k.ends_here_after AND k.outcome_after = 'resolved')::integer
-            - (k.counted_before AND k.ended_here_before AND k.outcome_before = 'resolved')::integer AS resolved,
-        (k.counted_after AND k.ends_here_after AND k.outcome_after = 'routed_to_team')::integer
-            - (k.counted_before AND k.ended_here_before AND k.outcome_before = 'routed_to_team')::integer AS routed_to_team
-    FROM contribution AS k
 ),
 new_deltas AS (
     INSERT INTO metric_deltas (account_id, conversation_started_at, channel, skill, conversations, resolved, routed_to_team)
     SELECT u.account_id, u.created_at, u.channel, d.skill, d.conversations, d.resolved, d.routed_to_team
-    FROM updated AS u, delta AS d
-    WHERE (d.conversations, d.resolved, d.routed_to_team) <> (0, 0, 0)
+    FROM updated AS u,
+        (
+            SELECT unnest($45::text[]) AS skill,
+                unnest($46::integer[]) AS conversations,
+                unnest($47::integer[]) AS resolved,
+                unnest($48::integer[]) AS routed_to_team
+        ) AS d
     RETURNING 1
 )
 SELECT count(*)::bigint
@@ -132,11 +100,6 @@ FROM updated
 `
 
 type ConversationApplyChangeParams struct {
-	AccountID               pgtype.UUID
-	ID                      pgtype.UUID
-	ExpectedSequence        int64
-	MessageAuthors          []string
-	MessageSkills           []string
 	Status                  string
 	VisitorAuthenticated    bool
 	VisitorProfileID        string
@@ -148,6 +111,8 @@ type ConversationApplyChangeParams struct {
 	ActiveSkill             string
 	LastSequence            int64
 	MessageSequences        []int64
+	VisitorMessageCount     int32
+	HandledSkills           []string
 	UpdatedAt               time.Time
 	ClosedAt                *time.Time
 	ClosedByKind            string
@@ -156,12 +121,17 @@ type ConversationApplyChangeParams struct {
 	CloseReason             string
 	Outcome                 string
 	HandoffID               pgtype.UUID
+	AccountID               pgtype.UUID
+	ID                      pgtype.UUID
+	ExpectedSequence        int64
 	TurnStart               *int64
 	IdempotencyKey          *string
 	TurnEnd                 *int64
 	MessageIds              []pgtype.UUID
+	MessageAuthors          []string
 	MessageAuthorNames      []string
 	MessageBodies           []string
+	MessageSkills           []string
 	MessageCards            [][]byte
 	MessageQuickReplies     [][]byte
 	MessageLinks            [][]byte
@@ -174,23 +144,19 @@ type ConversationApplyChangeParams struct {
 	EventTypes              []string
 	EventPayloads           [][]byte
 	EventCreatedAts         []time.Time
+	DeltaSkills             []string
+	DeltaConversations      []int32
+	DeltaResolved           []int32
+	DeltaRoutedToTeam       []int32
 }
 
-// ConversationApplyChange writes a conversation's new state, its new messages and its
-// new events in one statement (one round trip, atomic), only if its last sequence is
-// still @expected_sequence: it returns 0 and writes nothing when another change came
-// first. The message at @turn_start, if any, records the turn's idempotency key.
-// It also appends to metric_deltas what the change adds to the metrics: the
-// conversation's contribution after the change minus before (see 00005_metrics.sql).
-// A conversation counts in skill ” once it has a visitor message, and in each skill
-// that handled one; its outcome counts in skill ” and in the skill it ended with.
+// ConversationApplyChange writes a conversation's new state, its new messages, its
+// new events and what it adds to the metrics (metric_deltas, see 00005_metrics.sql) in
+// one statement (one round trip, atomic), only if its last sequence is still
+// @expected_sequence: it returns 0 and writes nothing when another change came first.
+// The message at @turn_start, if any, records the turn's idempotency key.
 func (q *Queries) ConversationApplyChange(ctx context.Context, db DBTX, arg ConversationApplyChangeParams) (int64, error) {
 	row := db.QueryRow(ctx, conversationApplyChange,
-		arg.AccountID,
-		arg.ID,
-		arg.ExpectedSequence,
-		arg.MessageAuthors,
-		arg.MessageSkills,
 		arg.Status,
 		arg.VisitorAuthenticated,
 		arg.VisitorProfileID,
@@ -202,6 +168,8 @@ func (q *Queries) ConversationApplyChange(ctx context.Context, db DBTX, arg Conv
 		arg.ActiveSkill,
 		arg.LastSequence,
 		arg.MessageSequences,
+		arg.VisitorMessageCount,
+		arg.HandledSkills,
 		arg.UpdatedAt,
 		arg.ClosedAt,
 		arg.ClosedByKind,
@@ -210,12 +178,17 @@ func (q *Queries) ConversationApplyChange(ctx context.Context, db DBTX, arg Conv
 		arg.CloseReason,
 		arg.Outcome,
 		arg.HandoffID,
+		arg.AccountID,
+		arg.ID,
+		arg.ExpectedSequence,
 		arg.TurnStart,
 		arg.IdempotencyKey,
 		arg.TurnEnd,
 		arg.MessageIds,
+		arg.MessageAuthors,
 		arg.MessageAuthorNames,
 		arg.MessageBodies,
+		arg.MessageSkills,
 		arg.MessageCards,
 		arg.MessageQuickReplies,
 		arg.MessageLinks,
@@ -228,6 +201,10 @@ func (q *Queries) ConversationApplyChange(ctx context.Context, db DBTX, arg Conv
 		arg.EventTypes,
 		arg.EventPayloads,
 		arg.EventCreatedAts,
+		arg.DeltaSkills,
+		arg.DeltaConversations,
+		arg.DeltaResolved,
+		arg.DeltaRoutedToTeam,
 	)
 	var column_1 int64
 	err := row.Scan(&column_1)
