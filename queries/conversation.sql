@@ -19,10 +19,11 @@ FROM conversations
 WHERE account_id = @account_id
     AND id = @id;
 
--- ConversationApplyChange writes a conversation's new state, its new messages and its
--- new events in one statement (one round trip, atomic), only if its last sequence is
--- still @expected_sequence: it returns 0 and writes nothing when another change came
--- first. The message at @turn_start, if any, records the turn's idempotency key.
+-- ConversationApplyChange writes a conversation's new state, its new messages, its
+-- new events and what it adds to the metrics (metric_deltas, see 00005_metrics.sql) in
+-- one statement (one round trip, atomic), only if its last sequence is still
+-- @expected_sequence: it returns 0 and writes nothing when another change came first.
+-- The message at @turn_start, if any, records the turn's idempotency key.
 -- name: ConversationApplyChange :one
 WITH updated AS (
     UPDATE conversations AS c
@@ -37,6 +38,8 @@ WITH updated AS (
         active_skill = @active_skill,
         last_sequence = @last_sequence,
         message_count = c.message_count + cardinality(@message_sequences::bigint[]),
+        visitor_message_count = @visitor_message_count,
+        handled_skills = @handled_skills::text[],
         updated_at = @updated_at,
         closed_at = sqlc.narg(closed_at),
         closed_by_kind = @closed_by_kind,
@@ -49,18 +52,19 @@ WITH updated AS (
     WHERE c.account_id = @account_id
         AND c.id = @id
         AND c.last_sequence = @expected_sequence
-    RETURNING c.account_id, c.id, c.channel
+    RETURNING c.account_id, c.id, c.channel, c.created_at
 ),
 new_messages AS (
     INSERT INTO messages (
         account_id, conversation_id, sequence, id, author, author_name, body, skill,
-        card, quick_replies, links, idempotency_key, turn_end, created_at
+        card, quick_replies, links, idempotency_key, turn_end,
+        route_kind, route_skill, route_confidence, turn_outcome, created_at
     )
     SELECT u.account_id, u.id, m.sequence, m.id, m.author, m.author_name, m.body, m.skill,
         m.card, m.quick_replies, m.links,
         CASE WHEN m.sequence = sqlc.narg(turn_start)::bigint THEN sqlc.narg(idempotency_key)::text END,
         CASE WHEN m.sequence = sqlc.narg(turn_start)::bigint THEN sqlc.narg(turn_end)::bigint END,
-        m.created_at
+        m.route_kind, m.route_skill, m.route_confidence, m.turn_outcome, m.created_at
     FROM updated AS u,
         (
             SELECT unnest(@message_sequences::bigint[]) AS sequence,
@@ -72,6 +76,10 @@ new_messages AS (
                 unnest(@message_cards::jsonb[]) AS card,
                 unnest(@message_quick_replies::jsonb[]) AS quick_replies,
                 unnest(@message_links::jsonb[]) AS links,
+                unnest(@message_route_kinds::text[]) AS route_kind,
+                unnest(@message_route_skills::text[]) AS route_skill,
+                unnest(@message_route_confidences::real[]) AS route_confidence,
+                unnest(@message_turn_outcomes::text[]) AS turn_outcome,
                 unnest(@message_created_ats::timestamptz[]) AS created_at
         ) AS m
     RETURNING sequence
@@ -87,6 +95,18 @@ new_events AS (
                 unnest(@event_created_ats::timestamptz[]) AS created_at
         ) AS e
     RETURNING sequence
+),
+new_deltas AS (
+    INSERT INTO metric_deltas (account_id, conversation_started_at, channel, skill, conversations, resolved, routed_to_team)
+    SELECT u.account_id, u.created_at, u.channel, d.skill, d.conversations, d.resolved, d.routed_to_team
+    FROM updated AS u,
+        (
+            SELECT unnest(@delta_skills::text[]) AS skill,
+                unnest(@delta_conversations::integer[]) AS conversations,
+                unnest(@delta_resolved::integer[]) AS resolved,
+                unnest(@delta_routed_to_team::integer[]) AS routed_to_team
+        ) AS d
+    RETURNING 1
 )
 SELECT count(*)::bigint
 FROM updated;

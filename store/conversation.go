@@ -53,7 +53,9 @@ func (s *Store) CreateConversation(ctx context.Context, c domain.Conversation, e
 // ch.ExpectedSequence+1. The conversation is stored with the last event's sequence and
 // its message count raised by the number of new messages. With an IdempotencyKey, the
 // change's first visitor message (else its first message) records the key and the
-// turn's last sequence, for Turn.
+// turn's last sequence, for Turn. The same statement records ch.Metrics, what the change
+// adds to the account's metrics (see MetricFigures), and the conversation's metric
+// counters (VisitorMessages, HandledSkills) as ch.Conversation has them.
 //
 // Returns ErrConcurrentChange if the conversation's last sequence is no longer
 // ch.ExpectedSequence, ErrDuplicateTurn if the idempotency key was used before, and
@@ -108,6 +110,16 @@ func (s *Store) applyChange(ctx context.Context, db dbsqlc.DBTX, ch domain.Conve
 	w.ClosedAt, w.ClosedByKind, w.ClosedByKeyID, w.ClosedByName = p.ClosedAt, p.ClosedByKind, p.ClosedByKeyID, p.ClosedByName
 	w.CloseReason, w.Outcome, w.HandoffID, w.PendingHandoff = p.CloseReason, p.Outcome, p.HandoffID, p.PendingHandoff
 	w.ExpectedSequence = ch.ExpectedSequence
+	w.VisitorMessageCount, w.HandledSkills = int32(c.VisitorMessages), textArray(c.HandledSkills)
+	if w.HandledSkills == nil {
+		w.HandledSkills = []string{}
+	}
+	w.DeltaSkills, w.DeltaConversations = make([]string, len(ch.Metrics)), make([]int32, len(ch.Metrics))
+	w.DeltaResolved, w.DeltaRoutedToTeam = make([]int32, len(ch.Metrics)), make([]int32, len(ch.Metrics))
+	for i, d := range ch.Metrics {
+		w.DeltaSkills[i], w.DeltaConversations[i] = string(d.Skill), int32(d.Conversations)
+		w.DeltaResolved[i], w.DeltaRoutedToTeam[i] = int32(d.Resolved), int32(d.RoutedToTeam)
+	}
 	n, err := s.queries.ConversationApplyChange(ctx, db, *w)
 	switch {
 	case isUniqueViolation(err, messagesIdempotencyIndex):
@@ -259,7 +271,8 @@ func newEventBatch(account, id pgtype.UUID, afterSequence int64, events []domain
 			// Empty arrays, not NULL, when the change adds no message.
 			MessageSequences: []int64{}, MessageIds: []pgtype.UUID{}, MessageAuthors: []string{}, MessageAuthorNames: []string{},
 			MessageBodies: []string{}, MessageSkills: []string{}, MessageCards: [][]byte{}, MessageQuickReplies: [][]byte{},
-			MessageLinks: [][]byte{}, MessageCreatedAts: []time.Time{},
+			MessageLinks: [][]byte{}, MessageRouteKinds: []string{}, MessageRouteSkills: []string{},
+			MessageRouteConfidences: []float32{}, MessageTurnOutcomes: []string{}, MessageCreatedAts: []time.Time{},
 			EventSequences: []int64{}, EventTypes: []string{}, EventPayloads: [][]byte{}, EventCreatedAts: []time.Time{},
 		},
 		firstVisitorMessage: -1,
@@ -331,6 +344,10 @@ func (b *eventBatch) addMessage(e domain.Event) error {
 	w.MessageCards = append(w.MessageCards, card)
 	w.MessageQuickReplies = append(w.MessageQuickReplies, quickReplies)
 	w.MessageLinks = append(w.MessageLinks, links)
+	w.MessageRouteKinds = append(w.MessageRouteKinds, string(m.Decision.Kind))
+	w.MessageRouteSkills = append(w.MessageRouteSkills, string(m.Decision.Skill))
+	w.MessageRouteConfidences = append(w.MessageRouteConfidences, m.Decision.Confidence)
+	w.MessageTurnOutcomes = append(w.MessageTurnOutcomes, string(m.TurnOutcome))
 	w.MessageCreatedAts = append(w.MessageCreatedAts, createdAt)
 	return nil
 }
@@ -437,14 +454,15 @@ func conversationFromRow(r dbsqlc.Conversation) (domain.Conversation, error) {
 			Address:       r.VisitorAddress,
 			Name:          r.VisitorName,
 		},
-		Locale:       r.Locale,
-		PageURL:      r.PageURL,
-		ActiveSkill:  domain.SkillID(r.ActiveSkill),
-		LastSequence: r.LastSequence,
-		MessageCount: int(r.MessageCount),
-		CreatedAt:    r.CreatedAt.UTC(),
-		UpdatedAt:    r.UpdatedAt.UTC(),
-		ClosedAt:     timeOrZero(r.ClosedAt),
+		Locale:          r.Locale,
+		PageURL:         r.PageURL,
+		ActiveSkill:     domain.SkillID(r.ActiveSkill),
+		LastSequence:    r.LastSequence,
+		MessageCount:    int(r.MessageCount),
+		VisitorMessages: int(r.VisitorMessageCount),
+		CreatedAt:       r.CreatedAt.UTC(),
+		UpdatedAt:       r.UpdatedAt.UTC(),
+		ClosedAt:        timeOrZero(r.ClosedAt),
 		ClosedBy: domain.Actor{
 			Kind:  domain.ActorKind(r.ClosedByKind),
 			KeyID: r.ClosedByKeyID,
@@ -453,6 +471,9 @@ func conversationFromRow(r dbsqlc.Conversation) (domain.Conversation, error) {
 		CloseReason: r.CloseReason,
 		Outcome:     domain.Outcome(r.Outcome),
 		HandoffID:   idString(r.HandoffID),
+	}
+	for _, sk := range r.HandledSkills {
+		c.HandledSkills = append(c.HandledSkills, domain.SkillID(sk))
 	}
 	if r.PendingHandoff != nil {
 		c.PendingHandoff = new(domain.SoftHandoff)
@@ -486,7 +507,13 @@ func messageFromRow(r dbsqlc.Message) (domain.Message, error) {
 		AuthorName:     r.AuthorName,
 		Text:           r.Body,
 		Skill:          domain.SkillID(r.Skill),
-		CreatedAt:      r.CreatedAt.UTC(),
+		Decision: domain.RoutingDecision{
+			Kind:       domain.RouteKind(r.RouteKind),
+			Skill:      domain.SkillID(r.RouteSkill),
+			Confidence: r.RouteConfidence,
+		},
+		TurnOutcome: domain.TurnOutcome(r.TurnOutcome),
+		CreatedAt:   r.CreatedAt.UTC(),
 	}
 	if r.Card != nil {
 		m.Card = new(domain.Card)

@@ -71,6 +71,7 @@ func limitParam(n int) int32 {
 // PostgreSQL error codes (https://www.postgresql.org/docs/current/errcodes-appendix.html).
 const (
 	codeUniqueViolation    = "23505"
+	codeSerialization      = "40001"
 	codeTooManyConnections = "53300"
 	// Class 08 is a connection exception; 57P01–57P03 are a shutting-down or
 	// starting server.
@@ -125,6 +126,13 @@ func errUnavailable() error {
 func isUniqueViolation(err error, constraint string) bool {
 	var pgErr *pgconn.PgError
 	return errors.As(err, &pgErr) && pgErr.Code == codeUniqueViolation && pgErr.ConstraintName == constraint
+}
+
+// isSerializationFailure reports whether err is a repeatable-read transaction's
+// conflict with a concurrent one.
+func isSerializationFailure(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == codeSerialization
 }
 
 // parseID parses the id of what; ids are UUIDs, and anything else is EInvalid.

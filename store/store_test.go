@@ -25,7 +25,7 @@ type testBundle struct {
 }
 
 // setup gives t a store on a fresh, migrated database.
-func setup(t *testing.T) *testBundle {
+func setup(t testing.TB) *testBundle {
 	t.Helper()
 	return setupTB(t)
 }
@@ -52,7 +52,7 @@ var base = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
 // createAccount stores an account with one OWNER key and returns both and the key's
 // secret.
-func createAccount(t *testing.T, b *testBundle) (domain.Account, domain.APIKey, string) {
+func createAccount(t testing.TB, b *testBundle) (domain.Account, domain.APIKey, string) {
 	t.Helper()
 	a := domain.Account{
 		ID:             newID(),
@@ -88,7 +88,7 @@ type conversationOpts struct {
 
 // createConversation stores a conversation of account accountID with two events: its
 // start and the visitor's first message.
-func createConversation(t *testing.T, b *testBundle, accountID string, opts *conversationOpts) domain.Conversation {
+func createConversation(t testing.TB, b *testBundle, accountID string, opts *conversationOpts) domain.Conversation {
 	t.Helper()
 	if opts == nil {
 		opts = &conversationOpts{}

@@ -48,3 +48,8 @@ func connectError(ctx context.Context, logger *slog.Logger, err error) error {
 	}
 	return out
 }
+
+var (
+	errInternal       = errors.New("internal error")
+	errUnknownService = errors.New("unknown service: ask for tandem.v1.ConversationService, SkillService, HandoffService or MetricsService")
+)

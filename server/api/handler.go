@@ -27,6 +27,7 @@ import (
 	"github.com/tandemhq/tandem/server/integration"
 	"github.com/tandemhq/tandem/server/knowledge"
 	"github.com/tandemhq/tandem/server/logging"
+	"github.com/tandemhq/tandem/server/metrics"
 	"github.com/tandemhq/tandem/server/skill"
 )
 
@@ -50,6 +51,8 @@ type Deps struct {
 	Agent domain.Agent
 	// Handoffs runs handoffs.
 	Handoffs *handoff.Service
+	// Metrics answers MetricsService.
+	Metrics *metrics.Service
 	// Ping reports whether the database answers, for health checks.
 	Ping func(context.Context) error
 	// MaxRequestBytes caps the size of a request message.
@@ -91,7 +94,7 @@ func NewHandler(d Deps) http.Handler {
 		skills: d.Skills, integrations: d.Integrations, knowledge: d.Knowledge, agent: d.Agent, logger: d.Logger,
 	}, opts))
 	mux.Handle(tandemv1connect.NewHandoffServiceHandler(&handoffServer{svc: d.Handoffs, logger: d.Logger}, opts))
-	mux.Handle(tandemv1connect.NewMetricsServiceHandler(&metricsServer{}, opts))
+	mux.Handle(tandemv1connect.NewMetricsServiceHandler(&metricsServer{svc: d.Metrics, logger: d.Logger}, opts))
 	mux.Handle(grpchealth.NewHandler(&healthChecker{ping: d.Ping}))
 	reflector := grpcreflect.NewStaticReflector(serviceNames...)
 	mux.Handle(grpcreflect.NewHandlerV1(reflector))

@@ -23,46 +23,128 @@ func pageSize(n int32) int {
 
 var errPageToken = domain.Errorf(domain.EInvalid, "page_token is not valid: pass the next_page_token of the previous page unchanged")
 
+// positionToken encodes a listing position, a time and an id with optional further
+// parts, as an opaque token.
+func positionToken(t time.Time, id string, more ...string) string {
+	parts := append([]string{strconv.FormatInt(t.UnixMicro(), 10), id}, more...)
+	return base64.RawURLEncoding.EncodeToString([]byte(strings.Join(parts, "/")))
+}
+
+// parsePositionToken decodes a positionToken with n further parts.
+func parsePositionToken(token string, n int) (time.Time, string, []string, error) {
+	raw, err := base64.RawURLEncoding.DecodeString(token)
+	if err != nil {
+		return time.Time{}, "", nil, errPageToken
+	}
+	parts := strings.Split(string(raw), "/")
+	if len(parts) != n+2 {
+		return time.Time{}, "", nil, errPageToken
+	}
+	us, perr := strconv.ParseInt(parts[0], 10, 64)
+	if _, uerr := uuid.Parse(parts[1]); perr != nil || uerr != nil {
+		return time.Time{}, "", nil, errPageToken
+	}
+	return time.UnixMicro(us).UTC(), parts[1], parts[2:], nil
+}
+
 // conversationPageToken encodes a listing position as an opaque token.
 func conversationPageToken(p *domain.ConversationPosition) string {
 	if p == nil {
 		return ""
 	}
-	return positionToken(&domain.Position{CreatedAt: p.CreatedAt, ID: p.ID})
+	return positionToken(p.CreatedAt, p.ID)
 }
 
 func parseConversationPageToken(token string) (*domain.ConversationPosition, error) {
-	p, err := parsePositionToken(token)
-	if p == nil {
-		return nil, err
-	}
-	return &domain.ConversationPosition{CreatedAt: p.CreatedAt, ID: p.ID}, nil
-}
-
-// positionToken encodes a place in a newest-first listing as an opaque token; nil (the
-// last page) is empty.
-func positionToken(p *domain.Position) string {
-	if p == nil {
-		return ""
-	}
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(p.CreatedAt.UnixMicro(), 10) + "/" + p.ID))
-}
-
-// parsePositionToken decodes positionToken's token; empty is the first page (nil).
-func parsePositionToken(token string) (*domain.Position, error) {
 	if token == "" {
 		return nil, nil
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(token)
+	t, id, _, err := parsePositionToken(token, 0)
+	if err != nil {
+		return nil, err
+	}
+	return &domain.ConversationPosition{CreatedAt: t, ID: id}, nil
+}
+
+// questionPageToken encodes a position among a skill's questions.
+func questionPageToken(p *domain.QuestionPosition) string {
+	if p == nil {
+		return ""
+	}
+	return positionToken(p.CreatedAt, p.ConversationID, strconv.FormatInt(p.Sequence, 10))
+}
+
+func parseQuestionPageToken(token string) (*domain.QuestionPosition, error) {
+	if token == "" {
+		return nil, nil
+	}
+	t, id, more, err := parsePositionToken(token, 1)
+	if err != nil {
+		return nil, err
+	}
+	seq, err := strconv.ParseInt(more[0], 10, 64)
 	if err != nil {
 		return nil, errPageToken
 	}
-	micros, id, ok := strings.Cut(string(raw), "/")
-	us, perr := strconv.ParseInt(micros, 10, 64)
-	if _, uerr := uuid.Parse(id); !ok || perr != nil || uerr != nil {
-		return nil, errPageToken
+	return &domain.QuestionPosition{CreatedAt: t, ConversationID: id, Sequence: seq}, nil
+}
+
+// handoffLogPageToken encodes a position in the handoff log.
+func handoffLogPageToken(p *domain.HandoffLogPosition) string {
+	if p == nil {
+		return ""
 	}
-	return &domain.Position{CreatedAt: time.UnixMicro(us).UTC(), ID: id}, nil
+	return positionToken(p.CreatedAt, p.HandoffID)
+}
+
+func parseHandoffLogPageToken(token string) (*domain.HandoffLogPosition, error) {
+	if token == "" {
+		return nil, nil
+	}
+	t, id, _, err := parsePositionToken(token, 0)
+	if err != nil {
+		return nil, err
+	}
+	return &domain.HandoffLogPosition{CreatedAt: t, HandoffID: id}, nil
+}
+
+// newestFirstPageToken encodes a position in a newest-first listing (skill requests,
+// knowledge articles).
+func newestFirstPageToken(p *domain.Position) string {
+	if p == nil {
+		return ""
+	}
+	return positionToken(p.CreatedAt, p.ID)
+}
+
+func parseNewestFirstPageToken(token string) (*domain.Position, error) {
+	if token == "" {
+		return nil, nil
+	}
+	t, id, _, err := parsePositionToken(token, 0)
+	if err != nil {
+		return nil, err
+	}
+	return &domain.Position{CreatedAt: t, ID: id}, nil
+}
+
+// handoffPageToken encodes a handoff listing position as an opaque token.
+func handoffPageToken(p *domain.HandoffPosition) string {
+	if p == nil {
+		return ""
+	}
+	return positionToken(p.CreatedAt, p.ID)
+}
+
+func parseHandoffPageToken(token string) (*domain.HandoffPosition, error) {
+	if token == "" {
+		return nil, nil
+	}
+	t, id, _, err := parsePositionToken(token, 0)
+	if err != nil {
+		return nil, err
+	}
+	return &domain.HandoffPosition{CreatedAt: t, ID: id}, nil
 }
 
 // offsetPage pages a fixed list (the skill catalog, the providers): it converts the page
@@ -87,20 +169,4 @@ func offsetPage[T, P any](items []T, size int32, token string, convert func(T) P
 		next = base64.RawURLEncoding.EncodeToString([]byte("offset/" + strconv.Itoa(end)))
 	}
 	return page, next, nil
-}
-
-// handoffPageToken encodes a handoff listing position as an opaque token.
-func handoffPageToken(p *domain.HandoffPosition) string {
-	if p == nil {
-		return ""
-	}
-	return positionToken(&domain.Position{CreatedAt: p.CreatedAt, ID: p.ID})
-}
-
-func parseHandoffPageToken(token string) (*domain.HandoffPosition, error) {
-	p, err := parsePositionToken(token)
-	if p == nil {
-		return nil, err
-	}
-	return &domain.HandoffPosition{CreatedAt: p.CreatedAt, ID: p.ID}, nil
 }

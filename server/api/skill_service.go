@@ -79,7 +79,7 @@ func (s *skillServer) RequestSkill(ctx context.Context, req *connect.Request[tan
 }
 
 func (s *skillServer) ListSkillRequests(ctx context.Context, req *connect.Request[tandemv1.ListSkillRequestsRequest]) (*connect.Response[tandemv1.ListSkillRequestsResponse], error) {
-	after, err := parsePositionToken(req.Msg.PageToken)
+	after, err := parseNewestFirstPageToken(req.Msg.PageToken)
 	if err != nil {
 		return nil, connectError(ctx, s.logger, err)
 	}
@@ -87,7 +87,7 @@ func (s *skillServer) ListSkillRequests(ctx context.Context, req *connect.Reques
 	if err != nil {
 		return nil, connectError(ctx, s.logger, err)
 	}
-	out := &tandemv1.ListSkillRequestsResponse{NextPageToken: positionToken(next)}
+	out := &tandemv1.ListSkillRequestsResponse{NextPageToken: newestFirstPageToken(next)}
 	for _, r := range rs {
 		out.SkillRequests = append(out.SkillRequests, skillRequestToProto(r))
 	}
@@ -153,7 +153,7 @@ func (s *skillServer) DeleteKnowledgeArticle(ctx context.Context, req *connect.R
 
 func (s *skillServer) ListKnowledgeArticles(ctx context.Context, req *connect.Request[tandemv1.ListKnowledgeArticlesRequest]) (*connect.Response[tandemv1.ListKnowledgeArticlesResponse], error) {
 	m := req.Msg
-	after, err := parsePositionToken(m.PageToken)
+	after, err := parseNewestFirstPageToken(m.PageToken)
 	if err != nil {
 		return nil, connectError(ctx, s.logger, err)
 	}
@@ -161,7 +161,7 @@ func (s *skillServer) ListKnowledgeArticles(ctx context.Context, req *connect.Re
 	if err != nil {
 		return nil, connectError(ctx, s.logger, err)
 	}
-	out := &tandemv1.ListKnowledgeArticlesResponse{NextPageToken: positionToken(next)}
+	out := &tandemv1.ListKnowledgeArticlesResponse{NextPageToken: newestFirstPageToken(next)}
 	for _, a := range as {
 		out.Articles = append(out.Articles, knowledgeArticleToProto(a))
 	}

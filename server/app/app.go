@@ -24,6 +24,7 @@ import (
 	"github.com/tandemhq/tandem/server/integration"
 	"github.com/tandemhq/tandem/server/jobs"
 	"github.com/tandemhq/tandem/server/knowledge"
+	"github.com/tandemhq/tandem/server/metrics"
 	"github.com/tandemhq/tandem/server/ratelimit"
 	"github.com/tandemhq/tandem/server/router"
 	"github.com/tandemhq/tandem/server/seal"
@@ -70,6 +71,9 @@ type Options struct {
 	HelpdeskTimeout time.Duration
 	// Jobs tunes the background job queue.
 	Jobs jobs.Config
+	// MetricsFoldInterval is how often the replica folds metric deltas into the rollups
+	// (default 1s).
+	MetricsFoldInterval time.Duration
 }
 
 // DefaultRateLimits are generous enough for any person and most integrations.
@@ -94,8 +98,11 @@ type App struct {
 	// Jobs is the replica's job queue: register workers and periodic jobs on it
 	// before Run.
 	Jobs *jobs.Queue
-	hub  *hub.Hub
-	pool *pgxpool.Pool
+	// Metrics answers metrics questions and folds the rollups.
+	Metrics *metrics.Service
+	hub     *hub.Hub
+	pool    *pgxpool.Pool
+	fold    time.Duration
 }
 
 // New builds a replica over a migrated database pool.
@@ -129,6 +136,10 @@ func New(pool *pgxpool.Pool, o Options) (*App, error) {
 			domain.ProviderGorgias: gorgias.Checker{Client: gorgias.New(o.HelpdeskTimeout)},
 		}
 	}
+	if o.MetricsFoldInterval == 0 {
+		o.MetricsFoldInterval = time.Second
+	}
+	metricsService := metrics.NewService(st, o.Logger)
 	skills := skill.NewService(st)
 	integrations := integration.NewService(st, o.EncryptionKeys, o.IntegrationCheckers, o.Logger)
 	kb := knowledge.NewService(st)
@@ -155,17 +166,19 @@ func New(pool *pgxpool.Pool, o Options) (*App, error) {
 	handler := api.NewHandler(api.Deps{
 		Logger: o.Logger, Auth: auth.NewAuthenticator(st, tokens), Limiter: ratelimit.New(o.RateLimits),
 		Conversations: conversations, Skills: skills, Integrations: integrations, Knowledge: kb, Agent: flow,
-		Handoffs: handoffs, Ping: pool.Ping, MaxRequestBytes: o.MaxRequestBytes, CORSOrigins: o.CORSOrigins, Static: o.Static,
+		Handoffs: handoffs, Metrics: metricsService, Ping: pool.Ping, MaxRequestBytes: o.MaxRequestBytes, CORSOrigins: o.CORSOrigins, Static: o.Static,
 	})
-	return &App{Handler: handler, Store: st, Skills: skills, Integrations: integrations, Knowledge: kb, Jobs: queue, hub: h, pool: pool}, nil
+	return &App{Handler: handler, Store: st, Skills: skills, Integrations: integrations, Knowledge: kb, Jobs: queue, Metrics: metricsService,
+		hub: h, pool: pool, fold: o.MetricsFoldInterval}, nil
 }
 
-// Run feeds database notifications to the replica's streams and works the job queue
-// until ctx ends (which cancels running jobs; Stop first for a graceful end). It
+// Run feeds database notifications to the replica's streams, works the job queue and
+// folds metric deltas until ctx ends (which cancels running jobs; Stop first for a graceful end). It
 // returns once the replica listens, running on in the background.
 func (a *App) Run(ctx context.Context) error {
 	ready := make(chan struct{})
 	go a.hub.Listen(ctx, a.pool, ready)
+	go a.Metrics.RunFolder(ctx, a.fold)
 	select {
 	case <-ready:
 	case <-ctx.Done():

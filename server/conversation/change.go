@@ -8,9 +8,10 @@ import (
 	"github.com/tandemhq/tandem/server/domain"
 )
 
-// change builds a domain.ConversationChange: the conversation's new state and the
-// numbered, timestamped events that record it.
+// change builds a domain.ConversationChange: the conversation's new state, the
+// numbered, timestamped events that record it and what it adds to the metrics.
 type change struct {
+	before   domain.Conversation
 	conv     domain.Conversation
 	expected int64
 	now      time.Time
@@ -20,7 +21,7 @@ type change struct {
 }
 
 func newChange(c domain.Conversation, now time.Time) *change {
-	return &change{conv: c, expected: c.LastSequence, now: now}
+	return &change{before: c, conv: c, expected: c.LastSequence, now: now}
 }
 
 func (b *change) add(e domain.Event) {
@@ -36,6 +37,9 @@ func (b *change) addMessage(m domain.Message) {
 	m.Sequence = b.conv.LastSequence + 1
 	m.CreatedAt = b.now
 	b.conv.MessageCount++
+	if m.Author == domain.AuthorVisitor {
+		b.conv.CountVisitorMessage(m.Skill)
+	}
 	b.add(domain.Event{Type: domain.EventMessageAdded, Message: &m})
 }
 
@@ -101,5 +105,5 @@ func (b *change) close(by domain.Actor, reason string) {
 func (b *change) build() domain.ConversationChange {
 	b.conv.UpdatedAt = b.now
 	return domain.ConversationChange{Conversation: b.conv, ExpectedSequence: b.expected, Events: b.events,
-		Handoff: b.handoff, Jobs: b.jobs}
+		Handoff: b.handoff, Jobs: b.jobs, Metrics: domain.MetricDeltas(b.before, b.conv)}
 }

@@ -229,6 +229,8 @@ func (s *Service) Send(ctx context.Context, p domain.Principal, in SendInput) (d
 		b := newChange(c, now)
 		b.setSkill(reply.Skill, reply.Decision.Confidence)
 		visitorMsg.Skill = b.conv.ActiveSkill
+		visitorMsg.Decision = domain.RoutingDecision{Kind: reply.Decision.Kind, Skill: reply.Decision.Skill, Confidence: reply.Decision.Confidence}
+		visitorMsg.TurnOutcome = reply.Outcome
 		b.addMessage(visitorMsg)
 		for _, m := range reply.Messages {
 			if m.Skill == "" && m.Author == domain.AuthorAIAgent {
@@ -430,11 +432,13 @@ func (s *Service) List(ctx context.Context, p domain.Principal, f domain.Convers
 	limit := f.Limit
 	f.Limit = limit + 1
 	cs, err := s.store.ListConversations(ctx, p.AccountID, f)
-	if err != nil || len(cs) <= limit {
-		return cs, nil, err
+	if err != nil {
+		return nil, nil, err
 	}
-	last := cs[limit-1]
-	return cs[:limit], &domain.ConversationPosition{CreatedAt: last.CreatedAt, ID: last.ID}, nil
+	cs, next := domain.Page(cs, limit, func(c domain.Conversation) domain.ConversationPosition {
+		return domain.ConversationPosition{CreatedAt: c.CreatedAt, ID: c.ID}
+	})
+	return cs, next, nil
 }
 
 func messagesOf(events []domain.Event) []domain.Message {

@@ -19,6 +19,9 @@ type ConversationChange struct {
 	Handoff *Handoff
 	// Jobs are background jobs queued in the same transaction.
 	Jobs []JobArgs
+	// Metrics is what the change adds to the account's metrics:
+	// MetricDeltas(conversation before, Conversation).
+	Metrics []MetricRow
 }
 
 // ConversationFilter selects conversations to list, newest first.

@@ -142,6 +142,11 @@ type Conversation struct {
 	LastSequence int64
 	// MessageCount is the number of messages in the transcript.
 	MessageCount int
+	// VisitorMessages is the number of visitor messages, for metrics: a conversation
+	// counts once it has one.
+	VisitorMessages int
+	// HandledSkills are the skills that handled a visitor message, sorted, for metrics.
+	HandledSkills []SkillID
 	// CreatedAt is when it started.
 	CreatedAt time.Time
 	// UpdatedAt is when it last changed.
@@ -199,6 +204,11 @@ type Message struct {
 	QuickReplies []QuickReply
 	// Links are addresses offered with it.
 	Links []Link
+	// Decision is the router's decision for a visitor message (its Alternatives are
+	// not stored), recorded for metrics.
+	Decision RoutingDecision
+	// TurnOutcome is what the turn a visitor message started came to.
+	TurnOutcome TurnOutcome
 	// CreatedAt is when the server stored it.
 	CreatedAt time.Time
 }

@@ -280,7 +280,8 @@ func (x *ChannelMetrics) GetRoutedToTeam() int64 {
 // GetOverviewRequest picks the period.
 type GetOverviewRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The period.
+	// The period: conversations that started in it, rounded outward to whole hours of the
+	// account's time zone.
 	Range *TimeRange `protobuf:"bytes,1,opt,name=range,proto3" json:"range,omitempty"`
 	// The IANA time zone for day boundaries; empty uses the account's.
 	TimeZone      string `protobuf:"bytes,2,opt,name=time_zone,json=timeZone,proto3" json:"time_zone,omitempty"`
@@ -341,9 +342,10 @@ type GetOverviewResponse struct {
 	Resolved int64 `protobuf:"varint,2,opt,name=resolved,proto3" json:"resolved,omitempty"`
 	// Conversations routed to the team.
 	RoutedToTeam int64 `protobuf:"varint,3,opt,name=routed_to_team,json=routedToTeam,proto3" json:"routed_to_team,omitempty"`
-	// resolved ÷ conversations, 0 to 1.
+	// resolved ÷ the conversations that ended (resolved + routed_to_team; open ones are
+	// excluded), 0 to 1.
 	ResolutionRate float64 `protobuf:"fixed64,4,opt,name=resolution_rate,json=resolutionRate,proto3" json:"resolution_rate,omitempty"`
-	// routed_to_team ÷ conversations, 0 to 1.
+	// routed_to_team ÷ the conversations that ended, 0 to 1.
 	RoutedToTeamRate float64 `protobuf:"fixed64,5,opt,name=routed_to_team_rate,json=routedToTeamRate,proto3" json:"routed_to_team_rate,omitempty"`
 	// Per skill, in catalog order.
 	Skills []*SkillMetrics `protobuf:"bytes,6,rep,name=skills,proto3" json:"skills,omitempty"`
@@ -592,7 +594,8 @@ type GetSkillPerformanceRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The skill.
 	Skill SkillId `protobuf:"varint,1,opt,name=skill,proto3,enum=tandem.v1.SkillId" json:"skill,omitempty"`
-	// The period.
+	// The period: volumes of conversations that started in it, rounded outward to whole
+	// hours of the account's time zone; questions asked in it.
 	Range *TimeRange `protobuf:"bytes,2,opt,name=range,proto3" json:"range,omitempty"`
 	// The IANA time zone for day boundaries; empty uses the account's.
 	TimeZone string `protobuf:"bytes,3,opt,name=time_zone,json=timeZone,proto3" json:"time_zone,omitempty"`

@@ -26,42 +26,49 @@ WITH updated AS (
         active_skill = $9,
         last_sequence = $10,
         message_count = c.message_count + cardinality($11::bigint[]),
-        updated_at = $12,
-        closed_at = $13,
-        closed_by_kind = $14,
-        closed_by_key_id = $15,
-        closed_by_name = $16,
-        close_reason = $17,
-        outcome = $18,
-        handoff_id = $19,
-        pending_handoff = $20
-    WHERE c.account_id = $21
-        AND c.id = $22
-        AND c.last_sequence = $23
-    RETURNING c.account_id, c.id, c.channel
+        visitor_message_count = $12,
+        handled_skills = $13::text[],
+        updated_at = $14,
+        closed_at = $15,
+        closed_by_kind = $16,
+        closed_by_key_id = $17,
+        closed_by_name = $18,
+        close_reason = $19,
+        outcome = $20,
+        handoff_id = $21,
+        pending_handoff = $22
+    WHERE c.account_id = $23
+        AND c.id = $24
+        AND c.last_sequence = $25
+    RETURNING c.account_id, c.id, c.channel, c.created_at
 ),
 new_messages AS (
     INSERT INTO messages (
         account_id, conversation_id, sequence, id, author, author_name, body, skill,
-        card, quick_replies, links, idempotency_key, turn_end, created_at
+        card, quick_replies, links, idempotency_key, turn_end,
+        route_kind, route_skill, route_confidence, turn_outcome, created_at
     )
     SELECT u.account_id, u.id, m.sequence, m.id, m.author, m.author_name, m.body, m.skill,
         m.card, m.quick_replies, m.links,
-        CASE WHEN m.sequence = $24::bigint THEN $25::text END,
-        CASE WHEN m.sequence = $24::bigint THEN $26::bigint END,
-        m.created_at
+        CASE WHEN m.sequence = $26::bigint THEN $27::text END,
+        CASE WHEN m.sequence = $26::bigint THEN $28::bigint END,
+        m.route_kind, m.route_skill, m.route_confidence, m.turn_outcome, m.created_at
     FROM updated AS u,
         (
             SELECT unnest($11::bigint[]) AS sequence,
-                unnest($27::uuid[]) AS id,
-                unnest($28::text[]) AS author,
-                unnest($29::text[]) AS author_name,
-                unnest($30::text[]) AS body,
-                unnest($31::text[]) AS skill,
-                unnest($32::jsonb[]) AS card,
-                unnest($33::jsonb[]) AS quick_replies,
-                unnest($34::jsonb[]) AS links,
-                unnest($35::timestamptz[]) AS created_at
+                unnest($29::uuid[]) AS id,
+                unnest($30::text[]) AS author,
+                unnest($31::text[]) AS author_name,
+                unnest($32::text[]) AS body,
+                unnest($33::text[]) AS skill,
+                unnest($34::jsonb[]) AS card,
+                unnest($35::jsonb[]) AS quick_replies,
+                unnest($36::jsonb[]) AS links,
+                unnest($37::text[]) AS route_kind,
+                unnest($38::text[]) AS route_skill,
+                unnest($39::real[]) AS route_confidence,
+                unnest($40::text[]) AS turn_outcome,
+                unnest($41::timestamptz[]) AS created_at
         ) AS m
     RETURNING sequence
 ),
@@ -70,63 +77,86 @@ new_events AS (
     SELECT u.account_id, u.id, e.sequence, u.channel, e.type, e.payload, e.created_at
     FROM updated AS u,
         (
-            SELECT unnest($36::bigint[]) AS sequence,
-                unnest($37::text[]) AS type,
-                unnest($38::jsonb[]) AS payload,
-                unnest($39::timestamptz[]) AS created_at
+            SELECT unnest($42::bigint[]) AS sequence,
+                unnest($43::text[]) AS type,
+                unnest($44::jsonb[]) AS payload,
+                unnest($45::timestamptz[]) AS created_at
         ) AS e
     RETURNING sequence
+),
+new_deltas AS (
+    INSERT INTO metric_deltas (account_id, conversation_started_at, channel, skill, conversations, resolved, routed_to_team)
+    SELECT u.account_id, u.created_at, u.channel, d.skill, d.conversations, d.resolved, d.routed_to_team
+    FROM updated AS u,
+        (
+            SELECT unnest($46::text[]) AS skill,
+                unnest($47::integer[]) AS conversations,
+                unnest($48::integer[]) AS resolved,
+                unnest($49::integer[]) AS routed_to_team
+        ) AS d
+    RETURNING 1
 )
 SELECT count(*)::bigint
 FROM updated
 `
 
 type ConversationApplyChangeParams struct {
-	Status               string
-	VisitorAuthenticated bool
-	VisitorProfileID     string
-	VisitorEmail         string
-	VisitorAddress       string
-	VisitorName          string
-	Locale               string
-	PageURL              string
-	ActiveSkill          string
-	LastSequence         int64
-	MessageSequences     []int64
-	UpdatedAt            time.Time
-	ClosedAt             *time.Time
-	ClosedByKind         string
-	ClosedByKeyID        string
-	ClosedByName         string
-	CloseReason          string
-	Outcome              string
-	HandoffID            pgtype.UUID
-	PendingHandoff       []byte
-	AccountID            pgtype.UUID
-	ID                   pgtype.UUID
-	ExpectedSequence     int64
-	TurnStart            *int64
-	IdempotencyKey       *string
-	TurnEnd              *int64
-	MessageIds           []pgtype.UUID
-	MessageAuthors       []string
-	MessageAuthorNames   []string
-	MessageBodies        []string
-	MessageSkills        []string
-	MessageCards         [][]byte
-	MessageQuickReplies  [][]byte
-	MessageLinks         [][]byte
-	MessageCreatedAts    []time.Time
-	EventSequences       []int64
-	EventTypes           []string
-	EventPayloads        [][]byte
-	EventCreatedAts      []time.Time
+	Status                  string
+	VisitorAuthenticated    bool
+	VisitorProfileID        string
+	VisitorEmail            string
+	VisitorAddress          string
+	VisitorName             string
+	Locale                  string
+	PageURL                 string
+	ActiveSkill             string
+	LastSequence            int64
+	MessageSequences        []int64
+	VisitorMessageCount     int32
+	HandledSkills           []string
+	UpdatedAt               time.Time
+	ClosedAt                *time.Time
+	ClosedByKind            string
+	ClosedByKeyID           string
+	ClosedByName            string
+	CloseReason             string
+	Outcome                 string
+	HandoffID               pgtype.UUID
+	PendingHandoff          []byte
+	AccountID               pgtype.UUID
+	ID                      pgtype.UUID
+	ExpectedSequence        int64
+	TurnStart               *int64
+	IdempotencyKey          *string
+	TurnEnd                 *int64
+	MessageIds              []pgtype.UUID
+	MessageAuthors          []string
+	MessageAuthorNames      []string
+	MessageBodies           []string
+	MessageSkills           []string
+	MessageCards            [][]byte
+	MessageQuickReplies     [][]byte
+	MessageLinks            [][]byte
+	MessageRouteKinds       []string
+	MessageRouteSkills      []string
+	MessageRouteConfidences []float32
+	MessageTurnOutcomes     []string
+	MessageCreatedAts       []time.Time
+	EventSequences          []int64
+	EventTypes              []string
+	EventPayloads           [][]byte
+	EventCreatedAts         []time.Time
+	DeltaSkills             []string
+	DeltaConversations      []int32
+	DeltaResolved           []int32
+	DeltaRoutedToTeam       []int32
 }
 
-// ConversationApplyChange writes a conversation's new state, its new messages and its
-// new events in one statement (one round trip, atomic), only if its last sequence is
-// still @expected_sequence: it returns 0 and writes nothing when another change came
-// first. The message at @turn_start, if any, records the turn's idempotency key.
+// ConversationApplyChange writes a conversation's new state, its new messages, its
+// new events and what it adds to the metrics (metric_deltas, see 00005_metrics.sql) in
+// one statement (one round trip, atomic), only if its last sequence is still
+// @expected_sequence: it returns 0 and writes nothing when another change came first.
+// The message at @turn_start, if any, records the turn's idempotency key.
 func (q *Queries) ConversationApplyChange(ctx context.Context, db DBTX, arg ConversationApplyChangeParams) (int64, error) {
 	row := db.QueryRow(ctx, conversationApplyChange,
 		arg.Status,
@@ -140,6 +170,8 @@ func (q *Queries) ConversationApplyChange(ctx context.Context, db DBTX, arg Conv
 		arg.ActiveSkill,
 		arg.LastSequence,
 		arg.MessageSequences,
+		arg.VisitorMessageCount,
+		arg.HandledSkills,
 		arg.UpdatedAt,
 		arg.ClosedAt,
 		arg.ClosedByKind,
@@ -163,11 +195,19 @@ func (q *Queries) ConversationApplyChange(ctx context.Context, db DBTX, arg Conv
 		arg.MessageCards,
 		arg.MessageQuickReplies,
 		arg.MessageLinks,
+		arg.MessageRouteKinds,
+		arg.MessageRouteSkills,
+		arg.MessageRouteConfidences,
+		arg.MessageTurnOutcomes,
 		arg.MessageCreatedAts,
 		arg.EventSequences,
 		arg.EventTypes,
 		arg.EventPayloads,
 		arg.EventCreatedAts,
+		arg.DeltaSkills,
+		arg.DeltaConversations,
+		arg.DeltaResolved,
+		arg.DeltaRoutedToTeam,
 	)
 	var column_1 int64
 	err := row.Scan(&column_1)
@@ -175,7 +215,7 @@ func (q *Queries) ConversationApplyChange(ctx context.Context, db DBTX, arg Conv
 }
 
 const conversationGet = `-- name: ConversationGet :one
-SELECT account_id, id, channel, status, visitor_authenticated, visitor_profile_id, visitor_email, visitor_address, visitor_name, locale, page_url, active_skill, last_sequence, message_count, created_at, updated_at, closed_at, closed_by_kind, closed_by_key_id, closed_by_name, close_reason, outcome, handoff_id, pending_handoff
+SELECT account_id, id, channel, status, visitor_authenticated, visitor_profile_id, visitor_email, visitor_address, visitor_name, locale, page_url, active_skill, last_sequence, message_count, created_at, updated_at, closed_at, closed_by_kind, closed_by_key_id, closed_by_name, close_reason, outcome, handoff_id, pending_handoff, visitor_message_count, handled_skills
 FROM conversations
 WHERE account_id = $1
     AND id = $2
@@ -214,6 +254,8 @@ func (q *Queries) ConversationGet(ctx context.Context, db DBTX, arg Conversation
 		&i.Outcome,
 		&i.HandoffID,
 		&i.PendingHandoff,
+		&i.VisitorMessageCount,
+		&i.HandledSkills,
 	)
 	return i, err
 }
@@ -292,7 +334,7 @@ func (q *Queries) ConversationInsert(ctx context.Context, db DBTX, arg Conversat
 }
 
 const conversationList = `-- name: ConversationList :many
-SELECT account_id, id, channel, status, visitor_authenticated, visitor_profile_id, visitor_email, visitor_address, visitor_name, locale, page_url, active_skill, last_sequence, message_count, created_at, updated_at, closed_at, closed_by_kind, closed_by_key_id, closed_by_name, close_reason, outcome, handoff_id, pending_handoff
+SELECT account_id, id, channel, status, visitor_authenticated, visitor_profile_id, visitor_email, visitor_address, visitor_name, locale, page_url, active_skill, last_sequence, message_count, created_at, updated_at, closed_at, closed_by_kind, closed_by_key_id, closed_by_name, close_reason, outcome, handoff_id, pending_handoff, visitor_message_count, handled_skills
 FROM conversations
 WHERE account_id = $1
     AND ($2::text[] IS NULL OR status = any($2::text[]))
@@ -368,6 +410,8 @@ func (q *Queries) ConversationList(ctx context.Context, db DBTX, arg Conversatio
 			&i.Outcome,
 			&i.HandoffID,
 			&i.PendingHandoff,
+			&i.VisitorMessageCount,
+			&i.HandledSkills,
 		); err != nil {
 			return nil, err
 		}

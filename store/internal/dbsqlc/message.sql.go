@@ -12,7 +12,7 @@ import (
 )
 
 const messageGetTurn = `-- name: MessageGetTurn :many
-SELECT m.account_id, m.conversation_id, m.sequence, m.id, m.author, m.author_name, m.body, m.skill, m.card, m.quick_replies, m.links, m.idempotency_key, m.turn_end, m.created_at
+SELECT m.account_id, m.conversation_id, m.sequence, m.id, m.author, m.author_name, m.body, m.skill, m.card, m.quick_replies, m.links, m.idempotency_key, m.turn_end, m.created_at, m.route_kind, m.route_skill, m.route_confidence, m.turn_outcome
 FROM messages AS t
 JOIN messages AS m
     ON m.account_id = t.account_id
@@ -55,6 +55,10 @@ func (q *Queries) MessageGetTurn(ctx context.Context, db DBTX, arg MessageGetTur
 			&i.IdempotencyKey,
 			&i.TurnEnd,
 			&i.CreatedAt,
+			&i.RouteKind,
+			&i.RouteSkill,
+			&i.RouteConfidence,
+			&i.TurnOutcome,
 		); err != nil {
 			return nil, err
 		}
@@ -67,7 +71,7 @@ func (q *Queries) MessageGetTurn(ctx context.Context, db DBTX, arg MessageGetTur
 }
 
 const messageListByConversation = `-- name: MessageListByConversation :many
-SELECT account_id, conversation_id, sequence, id, author, author_name, body, skill, card, quick_replies, links, idempotency_key, turn_end, created_at
+SELECT account_id, conversation_id, sequence, id, author, author_name, body, skill, card, quick_replies, links, idempotency_key, turn_end, created_at, route_kind, route_skill, route_confidence, turn_outcome
 FROM messages
 WHERE account_id = $1
     AND conversation_id = $2
@@ -103,6 +107,10 @@ func (q *Queries) MessageListByConversation(ctx context.Context, db DBTX, arg Me
 			&i.IdempotencyKey,
 			&i.TurnEnd,
 			&i.CreatedAt,
+			&i.RouteKind,
+			&i.RouteSkill,
+			&i.RouteConfidence,
+			&i.TurnOutcome,
 		); err != nil {
 			return nil, err
 		}
@@ -115,7 +123,7 @@ func (q *Queries) MessageListByConversation(ctx context.Context, db DBTX, arg Me
 }
 
 const messageListRecent = `-- name: MessageListRecent :many
-SELECT account_id, conversation_id, sequence, id, author, author_name, body, skill, card, quick_replies, links, idempotency_key, turn_end, created_at
+SELECT account_id, conversation_id, sequence, id, author, author_name, body, skill, card, quick_replies, links, idempotency_key, turn_end, created_at, route_kind, route_skill, route_confidence, turn_outcome
 FROM messages
 WHERE account_id = $1
     AND conversation_id = $2
@@ -154,6 +162,10 @@ func (q *Queries) MessageListRecent(ctx context.Context, db DBTX, arg MessageLis
 			&i.IdempotencyKey,
 			&i.TurnEnd,
 			&i.CreatedAt,
+			&i.RouteKind,
+			&i.RouteSkill,
+			&i.RouteConfidence,
+			&i.TurnOutcome,
 		); err != nil {
 			return nil, err
 		}

@@ -58,6 +58,8 @@ type Conversation struct {
 	Outcome              string
 	HandoffID            pgtype.UUID
 	PendingHandoff       []byte
+	VisitorMessageCount  int32
+	HandledSkills        []string
 }
 
 type ConversationEvent struct {
@@ -225,20 +227,55 @@ type KnowledgeWord struct {
 }
 
 type Message struct {
-	AccountID      pgtype.UUID
-	ConversationID pgtype.UUID
-	Sequence       int64
-	ID             pgtype.UUID
-	Author         string
-	AuthorName     string
-	Body           string
-	Skill          string
-	Card           []byte
-	QuickReplies   []byte
-	Links          []byte
-	IdempotencyKey *string
-	TurnEnd        *int64
-	CreatedAt      time.Time
+	AccountID       pgtype.UUID
+	ConversationID  pgtype.UUID
+	Sequence        int64
+	ID              pgtype.UUID
+	Author          string
+	AuthorName      string
+	Body            string
+	Skill           string
+	Card            []byte
+	QuickReplies    []byte
+	Links           []byte
+	IdempotencyKey  *string
+	TurnEnd         *int64
+	CreatedAt       time.Time
+	RouteKind       string
+	RouteSkill      string
+	RouteConfidence float32
+	TurnOutcome     string
+}
+
+type MetricDay struct {
+	AccountID     pgtype.UUID
+	Day           pgtype.Date
+	Skill         string
+	Channel       string
+	Conversations int64
+	Resolved      int64
+	RoutedToTeam  int64
+}
+
+type MetricDelta struct {
+	AccountID             pgtype.UUID
+	ID                    int64
+	ConversationStartedAt time.Time
+	Channel               string
+	Skill                 string
+	Conversations         int32
+	Resolved              int32
+	RoutedToTeam          int32
+}
+
+type MetricHour struct {
+	AccountID     pgtype.UUID
+	Hour          time.Time
+	Skill         string
+	Channel       string
+	Conversations int64
+	Resolved      int64
+	RoutedToTeam  int64
 }
 
 type SkillRequest struct {

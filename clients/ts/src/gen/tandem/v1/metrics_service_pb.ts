@@ -136,7 +136,8 @@ export const ChannelMetricsSchema: GenMessage<ChannelMetrics> = /*@__PURE__*/
  */
 export type GetOverviewRequest = Message<"tandem.v1.GetOverviewRequest"> & {
   /**
-   * The period.
+   * The period: conversations that started in it, rounded outward to whole hours of the
+   * account's time zone.
    *
    * @generated from field: tandem.v1.TimeRange range = 1;
    */
@@ -185,14 +186,15 @@ export type GetOverviewResponse = Message<"tandem.v1.GetOverviewResponse"> & {
   routedToTeam: bigint;
 
   /**
-   * resolved ÷ conversations, 0 to 1.
+   * resolved ÷ the conversations that ended (resolved + routed_to_team; open ones are
+   * excluded), 0 to 1.
    *
    * @generated from field: double resolution_rate = 4;
    */
   resolutionRate: number;
 
   /**
-   * routed_to_team ÷ conversations, 0 to 1.
+   * routed_to_team ÷ the conversations that ended, 0 to 1.
    *
    * @generated from field: double routed_to_team_rate = 5;
    */
@@ -325,7 +327,8 @@ export type GetSkillPerformanceRequest = Message<"tandem.v1.GetSkillPerformanceR
   skill: SkillId;
 
   /**
-   * The period.
+   * The period: volumes of conversations that started in it, rounded outward to whole
+   * hours of the account's time zone; questions asked in it.
    *
    * @generated from field: tandem.v1.TimeRange range = 2;
    */
