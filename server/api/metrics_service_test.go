@@ -92,8 +92,11 @@ func today() *tandemv1.TimeRange {
 // addHandoff records a handoff of conversation id as the handoff flow would.
 func (e *metricsEnv) addHandoff(t *testing.T, accountID, conversationID, question string, skill domain.SkillID, reason domain.HandoffReason, at time.Time) {
 	t.Helper()
-	if _, err := e.pool.Exec(e.ctx, `INSERT INTO handoffs (account_id, id, conversation_id, trigger_question, skill, reason, destination, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, 'zendesk', $7)`, accountID, uuid.NewString(), conversationID, question, string(skill), string(reason), at); err != nil {
+	if err := e.App.Store.SaveHandoff(e.ctx, domain.Handoff{
+		AccountID: accountID, ID: uuid.NewString(), ConversationID: conversationID, Channel: domain.ChannelWebchat,
+		Status: domain.HandoffPending, Destination: domain.DestinationZendesk, Reason: reason,
+		TriggerQuestion: question, Skill: skill, CreatedAt: at,
+	}); err != nil {
 		t.Fatal(err)
 	}
 }
