@@ -15,6 +15,7 @@ import (
 
 	"github.com/tandemhq/tandem/server/app"
 	"github.com/tandemhq/tandem/server/auth"
+	"github.com/tandemhq/tandem/server/demo"
 	"github.com/tandemhq/tandem/server/domain"
 	"github.com/tandemhq/tandem/server/jobs"
 	"github.com/tandemhq/tandem/server/llm"
@@ -70,7 +71,8 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 	if cfg.Demo {
-		if err := seedDemoData(ctx, a, demoAccountID); err != nil {
+		seed := demo.Services{Integrations: a.Integrations, Store: a.Store, Knowledge: a.Knowledge}
+		if err := demo.Seed(ctx, seed, demoAccountID, time.Now()); err != nil {
 			return fmt.Errorf("seeding the demo account: %w", err)
 		}
 	}
