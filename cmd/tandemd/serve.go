@@ -13,8 +13,10 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/tandemhq/tandem/server/agent"
 	"github.com/tandemhq/tandem/server/app"
 	"github.com/tandemhq/tandem/server/auth"
+	"github.com/tandemhq/tandem/server/demo"
 	"github.com/tandemhq/tandem/server/domain"
 	"github.com/tandemhq/tandem/server/jobs"
 	"github.com/tandemhq/tandem/server/llm"
@@ -31,7 +33,7 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 	logger := logging.New(os.Stderr, cfg.LogLevel)
-	visitorRouter, err := newRouter(cfg, logger)
+	visitorRouter, phraser, err := newLanguage(cfg, logger)
 	if err != nil {
 		return err
 	}
@@ -65,12 +67,14 @@ func serve(ctx context.Context, args []string) error {
 		Logger: logger, TokenSecret: secret, VisitorTokenTTL: cfg.VisitorTokenTTL, MaxRequestBytes: cfg.MaxRequestBytes,
 		CORSOrigins: cfg.corsOrigins(), Static: static, RateLimits: cfg.RateLimits, EncryptionKeys: keys,
 		HelpdeskTimeout: cfg.HelpdeskTimeout, Jobs: jobs.Config{Workers: cfg.JobWorkers}, Router: visitorRouter,
+		Phraser: phraser,
 	})
 	if err != nil {
 		return err
 	}
 	if cfg.Demo {
-		if err := seedDemoData(ctx, a, demoAccountID); err != nil {
+		seed := demo.Services{Integrations: a.Integrations, Store: a.Store, Knowledge: a.Knowledge}
+		if err := demo.Seed(ctx, seed, demoAccountID, time.Now()); err != nil {
 			return fmt.Errorf("seeding the demo account: %w", err)
 		}
 	}
@@ -203,17 +207,19 @@ func migrate(ctx context.Context, args []string) error {
 	return err
 }
 
-// newRouter returns the router of visitor messages: the offline classifier, behind an
-// LLM router when an endpoint is configured (the classifier stays its fallback).
-func newRouter(cfg config, logger *slog.Logger) (domain.Router, error) {
+// newLanguage returns the router of visitor messages and the phraser of the skills'
+// answers: the offline classifier and no phraser (the skills' templates), or, when an
+// LLM endpoint is configured, the LLM router (the classifier stays its fallback) and
+// the LLM responder (the templates stay its fallback).
+func newLanguage(cfg config, logger *slog.Logger) (domain.Router, agent.Phraser, error) {
 	offline := router.NewOffline(nil)
 	if !cfg.LLM.Configured() {
-		return offline, nil
+		return offline, nil, nil
 	}
 	c, err := llm.New(cfg.LLM)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	logger.Info("LLM endpoint configured; the offline router stays the fallback", "llm", cfg.LLM)
-	return router.WithFallback(llm.NewRouter(c, 0), offline, logger), nil
+	logger.Info("LLM endpoint configured; the offline router and the skills' templates stay the fallback", "llm", cfg.LLM)
+	return router.WithFallback(llm.NewRouter(c, 0), offline, logger), llm.NewResponder(c, 0, logger), nil
 }

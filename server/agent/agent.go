@@ -9,10 +9,12 @@ package agent
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/tandemhq/tandem/server/domain"
+	"github.com/tandemhq/tandem/server/llm"
 	"github.com/tandemhq/tandem/server/router"
 	"github.com/tandemhq/tandem/server/skill"
 	"github.com/tandemhq/tandem/server/tools"
@@ -36,6 +38,16 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock, for "arrives tomorrow" (default time.Now).
 	Now func() time.Time
+	// Phraser rewords a skill's answer from its facts (llm.Responder does); nil sends
+	// the skills' own templates.
+	Phraser Phraser
+}
+
+// Phraser rewords a skill's drafted answer, using only the facts given; it returns the
+// draft (and false) whenever it cannot do better.
+type Phraser interface {
+	// Phrase returns the text to send and whether it differs from the draft.
+	Phrase(ctx context.Context, in llm.PhraseInput) (text string, phrased bool)
 }
 
 // Agent is the skill-based AI agent. It is safe for concurrent use.
@@ -45,6 +57,7 @@ type Agent struct {
 	tools    tools.Resolver
 	logger   *slog.Logger
 	now      func() time.Time
+	phraser  Phraser
 	skills   map[domain.SkillID]handler
 }
 
@@ -57,7 +70,7 @@ func New(o Options) *Agent {
 		o.Now = time.Now
 	}
 	a := &Agent{router: o.Router, statuses: o.Statuses, tools: o.Tools, logger: o.Logger, now: o.Now,
-		skills: map[domain.SkillID]handler{}}
+		phraser: o.Phraser, skills: map[domain.SkillID]handler{}}
 	for _, h := range []handler{
 		orderTracking{}, returnsExchanges{}, orderEditing{}, subscriptions{}, loyalty{},
 		couponsDiscounts{}, generalQA{}, productRecommendations{},
@@ -261,12 +274,45 @@ func (a *Agent) runSkill(ctx context.Context, st *turnState, id domain.SkillID, 
 		a.logger.WarnContext(ctx, "a skill's tool failed", "account_id", c.AccountID, "skill", id, "error", err)
 		return a.handoff(st, id, question, domain.HandoffToolFailure, toolFailureText(id)), nil
 	}
+	ans = a.phrase(ctx, req, id, ans)
 	res := result{skill: id, outcome: domain.TurnAnswered, messages: render(c.Channel, firstName(c.Visitor, req.customer), ans)}
 	if ans.noAnswer {
 		res.outcome = domain.TurnHandoff
 		res.handoff = &domain.SoftHandoff{Reason: domain.HandoffNoAnswer, Question: question, Skill: id}
 	}
 	return res, nil
+}
+
+// phrase has the Phraser reword the answer's text and details from the facts the skill
+// answered with (its cards' tool data, its links and policy passages); the cards, links
+// and quick replies stay as the skill made them. Without a Phraser, or for an answer
+// that hands off, the draft stays.
+func (a *Agent) phrase(ctx context.Context, r *request, id domain.SkillID, ans answer) answer {
+	if a.phraser == nil || ans.noAnswer {
+		return ans
+	}
+	draft := strings.Join(append([]string{ans.text}, ans.details...), "\n\n")
+	facts := map[string]any{}
+	if len(ans.cards) > 0 {
+		facts["cards"] = ans.cards
+	}
+	if links := append(slices.Clip(ans.links), derefLinks(ans.link)...); len(links) > 0 {
+		facts["links"] = links
+	}
+	text, phrased := a.phraser.Phrase(ctx, llm.PhraseInput{Skill: id, Channel: r.turn.Conversation.Channel,
+		History: r.turn.History, Question: r.question, Draft: draft, Facts: facts})
+	if phrased {
+		ans.text, ans.details = text, nil
+	}
+	return ans
+}
+
+// derefLinks is the link as a list: empty for none.
+func derefLinks(l *domain.Link) []domain.Link {
+	if l == nil {
+		return nil
+	}
+	return []domain.Link{*l}
 }
 
 func containsChannel(cs []domain.Channel, c domain.Channel) bool {

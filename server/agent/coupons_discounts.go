@@ -57,6 +57,10 @@ func (couponsDiscounts) answer(ctx context.Context, r *request) (answer, error) 
 		a.quickReplies = []domain.QuickReply{{ID: QuickReplyLogin, Label: "Log in"}}
 	}
 	a.addPassage("Good to know", p)
+	if p != nil {
+		// Coupons have no Customer Hub section: the text channels link the article.
+		a.link = linkTo(p.Title, p.URL)
+	}
 	for _, c := range append(personal, public...) {
 		if len(a.cards) == maxCouponCards {
 			break
@@ -71,12 +75,13 @@ func (couponsDiscounts) answer(ctx context.Context, r *request) (answer, error) 
 }
 
 // couponLines writes one line per coupon: "• TRAIL20: $20 off, on orders of $150 or
-// more, until January 31, 2027".
+// more, until January 31, 2027" (the minimum spend only when the description does not
+// already say it).
 func couponLines(cs []tools.Coupon, r *request) []string {
 	out := make([]string, len(cs))
 	for i, c := range cs {
 		line := "• " + c.Code + ": " + strings.TrimSuffix(c.Description, ".")
-		if c.MinimumSpend != nil {
+		if c.MinimumSpend != nil && !strings.Contains(c.Description, money(*c.MinimumSpend)) {
 			line += ", on orders of " + money(*c.MinimumSpend) + " or more"
 		}
 		if c.ExpiresAt.IsZero() {

@@ -1,10 +1,13 @@
 package agent
 
 import (
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tandemhq/tandem/server/domain"
+	"github.com/tandemhq/tandem/server/tools"
 )
 
 // skillCase is one question to a skill and what a logged-in Ava must see on every
@@ -213,5 +216,21 @@ func TestNothingToAnswerWithHandsOff(t *testing.T) {
 	mustContain(t, text(r), `couldn't find anything matching "kayak"`)
 	if r.Handoff != nil {
 		t.Errorf("handoff %+v", r.Handoff)
+	}
+}
+
+func TestCouponMinimumSpendIsSaidOnce(t *testing.T) {
+	minimum := &domain.Money{MinorUnits: 15000, Currency: "USD"}
+	r := &request{now: time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)}
+	got := couponLines([]tools.Coupon{
+		{Code: "TRAIL20", Description: "$20 off orders of $150 or more", MinimumSpend: minimum},
+		{Code: "GEAR15", Description: "15% off gear", MinimumSpend: minimum},
+	}, r)
+	want := []string{
+		"• TRAIL20: $20 off orders of $150 or more (no expiry date)",
+		"• GEAR15: 15% off gear, on orders of $150 or more (no expiry date)",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("coupon lines %q, want %q", got, want)
 	}
 }

@@ -58,6 +58,9 @@ type Options struct {
 	// Router routes visitor messages for the default agent (default: the offline
 	// classifier; tandemd puts an LLM router in front of it when one is configured).
 	Router domain.Router
+	// Phraser rewords the default agent's answers from the skills' facts (tandemd sets
+	// the LLM responder when an LLM is configured); nil sends the skills' templates.
+	Phraser agent.Phraser
 	// EncryptionKeys seal integration credentials; without them, providers that take
 	// credentials cannot be connected.
 	EncryptionKeys *seal.Keyring
@@ -151,7 +154,7 @@ func New(pool *pgxpool.Pool, o Options) (*App, error) {
 	}
 	if o.Agent == nil {
 		o.Agent = agent.New(agent.Options{
-			Router: o.Router, Statuses: skills, Logger: o.Logger,
+			Router: o.Router, Statuses: skills, Logger: o.Logger, Phraser: o.Phraser,
 			Tools: &toolset.Resolver{Integrations: integrations, Store: st, Knowledge: kb.For,
 				Shopify: shopify.Options{Logger: o.Logger}, Logger: o.Logger},
 		})

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"connectrpc.com/connect"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -16,6 +17,7 @@ import (
 	"github.com/tandemhq/tandem/clients/go/tandemclient"
 	"github.com/tandemhq/tandem/server/account"
 	"github.com/tandemhq/tandem/server/app"
+	"github.com/tandemhq/tandem/server/demo"
 	"github.com/tandemhq/tandem/server/domain"
 	"github.com/tandemhq/tandem/server/seal"
 	"github.com/tandemhq/tandem/store/storetest"
@@ -99,6 +101,17 @@ func StartReplica(t testing.TB, url string, o app.Options) (*app.App, *httptest.
 		pool.Close()
 	})
 	return a, srv
+}
+
+// SeedDemo makes the environment's account the demo account, as `make run` does:
+// Northwind Outfitters' demo providers connected, its demo store (dates relative to
+// now) and its help centre.
+func (e *Env) SeedDemo(t testing.TB) {
+	t.Helper()
+	s := demo.Services{Integrations: e.App.Integrations, Store: e.App.Store, Knowledge: e.App.Knowledge}
+	if err := demo.Seed(context.Background(), s, e.Account.Account.ID, time.Now()); err != nil {
+		t.Fatalf("seeding the demo: %v", err)
+	}
 }
 
 // Key returns the account's API key of the role.

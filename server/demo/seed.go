@@ -1,21 +1,43 @@
-package main
+package demo
 
 import (
 	"context"
 	"slices"
 	"time"
 
-	"github.com/tandemhq/tandem/server/app"
-	"github.com/tandemhq/tandem/server/demo"
 	"github.com/tandemhq/tandem/server/domain"
 	"github.com/tandemhq/tandem/server/integration"
 	"github.com/tandemhq/tandem/server/knowledge"
 )
 
-// demoProviders are what the demo account connects: the built-in demo store (standing
-// in for Shopify and the returns, subscription, loyalty and catalog providers) and
-// Customer Hub.
-var demoProviders = []domain.IntegrationProvider{domain.ProviderDemoStore, domain.ProviderCustomerHub}
+// Providers are what a demo account connects: the built-in demo store (standing in for
+// Shopify and the returns, subscription, loyalty and catalog providers) and Customer
+// Hub.
+var Providers = []domain.IntegrationProvider{domain.ProviderDemoStore, domain.ProviderCustomerHub}
+
+// Services are what Seed writes through.
+type Services struct {
+	// Integrations connects the demo providers.
+	Integrations *integration.Service
+	// Store holds the demo store's tables.
+	Store StoreSeeder
+	// Knowledge holds the help centre.
+	Knowledge *knowledge.Service
+}
+
+// Seed makes an account ready to chat as Northwind Outfitters: the demo providers
+// connected, the demo store written with dates relative to now, and the help centre's
+// articles added. Every step is idempotent, so seeding again changes nothing but the
+// store's relative dates.
+func Seed(ctx context.Context, s Services, accountID string, now time.Time) error {
+	if err := seedIntegrations(ctx, s.Integrations, accountID); err != nil {
+		return err
+	}
+	if err := SeedStore(ctx, s.Store, accountID, now); err != nil {
+		return err
+	}
+	return seedKnowledge(ctx, s.Knowledge, accountID, KnowledgeArticles())
+}
 
 // seedIntegrations connects the demo providers the account has not connected yet.
 func seedIntegrations(ctx context.Context, svc *integration.Service, accountID string) error {
@@ -25,7 +47,7 @@ func seedIntegrations(ctx context.Context, svc *integration.Service, accountID s
 	}
 	for _, l := range all {
 		in := l.Integration
-		if in.Connected || !slices.Contains(demoProviders, in.Provider) {
+		if in.Connected || !slices.Contains(Providers, in.Provider) {
 			continue
 		}
 		if _, err := svc.Connect(ctx, accountID, integration.ConnectInput{Provider: in.Provider, Kind: integration.CredentialsNone}); err != nil {
@@ -62,18 +84,4 @@ func seedKnowledge(ctx context.Context, svc *knowledge.Service, accountID string
 		have[a.Title] = true
 	}
 	return nil
-}
-
-// seedDemoData makes the demo account (created by seedDemo) ready to chat: its
-// connected demo providers, the Northwind demo store and the Northwind help centre.
-// Every step is idempotent, so a second `make run` changes nothing but the store's
-// relative dates.
-func seedDemoData(ctx context.Context, a *app.App, accountID string) error {
-	if err := seedIntegrations(ctx, a.Integrations, accountID); err != nil {
-		return err
-	}
-	if err := demo.SeedStore(ctx, a.Store, accountID, time.Now()); err != nil {
-		return err
-	}
-	return seedKnowledge(ctx, a.Knowledge, accountID, demo.KnowledgeArticles())
 }
