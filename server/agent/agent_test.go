@@ -3,6 +3,7 @@ package agent
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/tandemhq/tandem/server/domain"
@@ -400,5 +401,15 @@ func BenchmarkRespond(b *testing.B) {
 		if _, err := s.agent.Respond(context.Background(), turn); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestCouponMinimumSaidOnce(t *testing.T) {
+	s := newSetup(t)
+	s.shop.public[1].Description = "$20 off orders of $150 or more"
+	got := s.chat(t, domain.ChannelWebchat, anonymous).send("do you have any discount codes?").Messages[0].Text
+	mustContain(t, got, "TRAIL20: $20 off orders of $150 or more, until")
+	if n := strings.Count(got, "$150"); n != 1 {
+		t.Errorf("the minimum spend is said %d times, want once: %q", n, got)
 	}
 }

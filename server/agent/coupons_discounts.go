@@ -71,12 +71,13 @@ func (couponsDiscounts) answer(ctx context.Context, r *request) (answer, error) 
 }
 
 // couponLines writes one line per coupon: "• TRAIL20: $20 off, on orders of $150 or
-// more, until January 31, 2027".
+// more, until January 31, 2027" (the minimum only when the description does not already
+// name it).
 func couponLines(cs []tools.Coupon, r *request) []string {
 	out := make([]string, len(cs))
 	for i, c := range cs {
 		line := "• " + c.Code + ": " + strings.TrimSuffix(c.Description, ".")
-		if c.MinimumSpend != nil {
+		if c.MinimumSpend != nil && !strings.Contains(c.Description, money(*c.MinimumSpend)) {
 			line += ", on orders of " + money(*c.MinimumSpend) + " or more"
 		}
 		if c.ExpiresAt.IsZero() {
