@@ -295,7 +295,8 @@ scenario("handoff: ask for a person, consent, give an email, and the team answer
 
   const human = page.locator(".tw-log .msg-human", { hasText: "this is the Northwind team" });
   await human.waitFor();
-  assert.match(await human.locator(".msg-author").innerText(), /team/);
+  assert.equal(await human.locator(".msg-author").innerText(), "Jordan (team)", "the demo's inbox agent by name");
+  await page.locator(".tw-log .msg-system", { hasText: "Jordan from our team joined the chat." }).waitFor();
   const background = (l: Locator) => l.evaluate((el) => getComputedStyle(el).backgroundColor);
   assert.notEqual(await background(human), await background(page.locator(".tw-log .msg-ai").last()), "the team's messages look different from the AI's");
 
