@@ -306,4 +306,15 @@ scenario("handoff: ask for a person, consent, give an email, and the team answer
   await agent.getByRole("button", { name: "Resolve" }).click();
   await page.locator(".tandem-widget[data-status=AI_ACTIVE]").waitFor();
   assert.equal(await page.locator(".tw-log .msg-ai").count(), answers, "the AI stayed silent while the team had the conversation");
+
+  // The conversation ends (closed from elsewhere): the widget says so and offers a new one.
+  const { conversationId, visitorToken } = await saved(page);
+  await createTandemClient({ baseUrl: server.baseUrl, visitorToken }).conversations.closeConversation({ conversationId, reason: "solved" });
+  const ended = page.locator(".tw-ended");
+  await ended.waitFor();
+  assert.match(await ended.innerText(), /This conversation has ended/);
+  assert.equal(await input(page).isHidden(), true, "no message box in an ended conversation");
+  await ended.getByRole("button", { name: "Start a new conversation" }).click();
+  await page.waitForFunction((id) => document.querySelector(".tandem-widget")?.getAttribute("data-conversation-id") !== id, conversationId);
+  await input(page).waitFor();
 });
