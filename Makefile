@@ -95,15 +95,19 @@ test: postgres-binaries ## Run every test against a PostgreSQL started under .da
 	go test -race -count=1 ./...; \
 	$(MAKE) --no-print-directory test-clients
 
-# The TS client's and the widget's tests run against a real tandemd on its own database
-# (tandem_clients, recreated on every run) of the test PostgreSQL server.
+# The TS client's tests run against a real tandemd on their own database (tandem_clients)
+# of the test PostgreSQL server; the browser tests against tandemd in demo mode (the
+# seeded Northwind account) on another (tandem_browser). Both are recreated on every run.
 .PHONY: test-clients
 test-clients: postgres-binaries chromium widget ## Run the TS client tests and the browser tests (Chromium) against a real tandemd.
 	go build -o $(BIN)/tandemd ./cmd/tandemd
 	TEST_DATABASE_URL="$(TEST_DB_URL)"; \
 	psql="$$(command -v psql || ls /usr/lib/postgresql/*/bin/psql | sort -V | tail -1)"; \
-	"$$psql" "$$TEST_DATABASE_URL" -q -c 'DROP DATABASE IF EXISTS tandem_clients WITH (FORCE)' -c 'CREATE DATABASE tandem_clients'; \
+	for db in tandem_clients tandem_browser; do \
+	  "$$psql" "$$TEST_DATABASE_URL" -q -c "DROP DATABASE IF EXISTS $$db WITH (FORCE)" -c "CREATE DATABASE $$db"; \
+	done; \
 	export TANDEM_CLIENTS_DATABASE_URL="$$(echo "$$TEST_DATABASE_URL" | sed -E 's#/[^/?]+([?]|$$)#/tandem_clients\1#')"; \
+	export TANDEM_BROWSER_DATABASE_URL="$$(echo "$$TEST_DATABASE_URL" | sed -E 's#/[^/?]+([?]|$$)#/tandem_browser\1#')"; \
 	export TANDEMD=$(BIN)/tandemd CHROMIUM_PATH=$(CHROMIUM) TANDEM_ARTIFACTS_DIR=$(CURDIR)/.data/artifacts; \
 	(cd clients/ts && npm test --silent) && (cd clients/widget && npm test --silent)
 

@@ -75,6 +75,13 @@ func filterFlags(fs *flag.FlagSet, args []string) splitArgs {
 
 const demoName = "Northwind Outfitters (a demo outdoor-gear store)"
 
+// demoTimeZone is the demo brand's: a US store whose hours are Eastern time.
+const demoTimeZone = "America/New_York"
+
+// demoSupportAgent names the demo's SUPPORT key: the inbox agent whose replies the
+// visitor sees.
+const demoSupportAgent = "Jordan"
+
 // seedDemo makes sure the demo account exists and its keys are in <data-dir>/demo.env,
 // and returns the account's id. Keys are stored only hashed, so an existing demo.env
 // whose owner key still works is kept; otherwise a fresh demo account is created and the
@@ -87,7 +94,8 @@ func seedDemo(ctx context.Context, st *store.Store, cfg config, logger *slog.Log
 			return key.AccountID, nil
 		}
 	}
-	created, err := account.Create(ctx, st, demoName, "Hi! I'm the Northwind Outfitters assistant. I can track orders, start returns, find coupons and answer questions about our gear.")
+	created, err := account.Create(ctx, st, demoName, "Hi! I'm the Northwind Outfitters assistant. I can track orders, start returns, find coupons and answer questions about our gear.",
+		account.WithTimeZone(demoTimeZone), account.WithKeyName(domain.RoleSupport, demoSupportAgent))
 	if err != nil {
 		return "", err
 	}

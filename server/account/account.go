@@ -36,17 +36,44 @@ type Key struct {
 	Secret string
 }
 
+// Option changes how Create makes an account.
+type Option func(*options)
+
+type options struct {
+	timeZone string
+	keyNames map[domain.Role]string
+}
+
+// WithTimeZone sets the account's IANA time zone (business hours, metrics); UTC otherwise.
+func WithTimeZone(zone string) Option {
+	return func(o *options) { o.timeZone = zone }
+}
+
+// WithKeyName names the role's key; the name is what people see of its holder, such as
+// an inbox agent's name on the messages they send. Otherwise it is "<role> key".
+func WithKeyName(r domain.Role, name string) Option {
+	return func(o *options) { o.keyNames[r] = name }
+}
+
 // Create makes an account named name with one API key per role.
-func Create(ctx context.Context, st Creator, name, greeting string) (Created, error) {
+func Create(ctx context.Context, st Creator, name, greeting string, opts ...Option) (Created, error) {
+	o := options{timeZone: "UTC", keyNames: map[domain.Role]string{}}
+	for _, opt := range opts {
+		opt(&o)
+	}
 	a := domain.Account{
 		ID: uuid.NewString(), Name: name, SiteKey: auth.NewKey(auth.SiteKeyPrefix), IdentitySecret: auth.NewSecret(),
-		Greeting: greeting, TimeZone: "UTC", CreatedAt: time.Now().UTC(),
+		Greeting: greeting, TimeZone: o.timeZone, CreatedAt: time.Now().UTC(),
 	}
 	out := Created{Account: a}
 	var rows []store.NewAPIKey
 	for _, r := range domain.Roles {
 		secret := auth.NewKey(auth.SecretKeyPrefix)
-		k := domain.APIKey{AccountID: a.ID, ID: uuid.NewString(), Name: string(r) + " key", Role: r, Prefix: auth.KeyPrefix(secret), CreatedAt: a.CreatedAt}
+		keyName, ok := o.keyNames[r]
+		if !ok {
+			keyName = string(r) + " key"
+		}
+		k := domain.APIKey{AccountID: a.ID, ID: uuid.NewString(), Name: keyName, Role: r, Prefix: auth.KeyPrefix(secret), CreatedAt: a.CreatedAt}
 		rows = append(rows, store.NewAPIKey{Key: k, Hash: auth.HashKey(secret)})
 		out.Keys = append(out.Keys, Key{Role: r, ID: k.ID, Secret: secret})
 	}

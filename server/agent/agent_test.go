@@ -402,3 +402,4 @@ func BenchmarkRespond(b *testing.B) {
 		}
 	}
 }
+

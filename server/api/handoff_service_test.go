@@ -175,8 +175,12 @@ func TestInboxHandoffFromOfferToResolution(t *testing.T) {
 	}
 	res := c.say(t, "Can I talk to a person about my parcel?")
 	wantStatus(t, res, tandemv1.ConversationStatus_CONVERSATION_STATUS_AWAITING_HANDOFF_CONSENT)
+	yesLabel := res.Messages[len(res.Messages)-1].QuickReplies[0].Label
 	res = c.press(t, handoff.QuickReplyYes)
 	wantStatus(t, res, tandemv1.ConversationStatus_CONVERSATION_STATUS_AWAITING_EMAIL)
+	if pressed := res.Messages[0]; pressed.Author != tandemv1.Author_AUTHOR_VISITOR || yesLabel == "" || pressed.Text != yesLabel {
+		t.Fatalf("the pressed quick reply reads %q in the transcript; want its label %q", pressed.Text, yesLabel)
+	}
 
 	// A bad address is asked again; a good one hands off.
 	res = c.say(t, "ann at example dot com")

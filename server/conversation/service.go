@@ -200,9 +200,6 @@ func (s *Service) Send(ctx context.Context, p domain.Principal, in SendInput) (d
 	if in.QuickReplyID == "" && (text == "" || utf8.RuneCountInString(text) > MaxMessageLength) {
 		return domain.Conversation{}, nil, domain.Errorf(domain.EInvalid, "text must be 1 to %d characters after trimming spaces", MaxMessageLength)
 	}
-	if text == "" {
-		text = in.QuickReplyID
-	}
 	for attempt := 0; ; attempt++ {
 		c, err := s.store.Conversation(ctx, p.AccountID, in.ConversationID)
 		if err != nil {
@@ -220,6 +217,9 @@ func (s *Service) Send(ctx context.Context, p domain.Principal, in SendInput) (d
 		}
 		now := s.now()
 		visitorMsg := domain.Message{Author: domain.AuthorVisitor, Text: text}
+		if text == "" {
+			visitorMsg.Text = quickReplyLabel(history, in.QuickReplyID)
+		}
 		stopTyping := s.typing(ctx, c)
 		reply, err := s.agent.Respond(ctx, domain.Turn{Conversation: c, History: history, Message: visitorMsg, QuickReplyID: in.QuickReplyID})
 		if err != nil {
@@ -262,6 +262,28 @@ func (s *Service) Send(ctx context.Context, p domain.Principal, in SendInput) (d
 			return domain.Conversation{}, nil, domain.Errorf(domain.EUnavailable, "the conversation is busy with other messages: retry with the same idempotency key")
 		}
 	}
+}
+
+// quickReplyLabel is what the transcript says for a pressed quick reply or card button:
+// the label of the latest offered button with that id ("Yes, connect me"), else the id.
+func quickReplyLabel(history []domain.Message, id string) string {
+	for i := len(history) - 1; i >= 0; i-- {
+		m := history[i]
+		for _, q := range m.QuickReplies {
+			if q.ID == id && q.Label != "" {
+				return q.Label
+			}
+		}
+		if m.Card == nil {
+			continue
+		}
+		for _, a := range m.Card.Actions {
+			if a.QuickReplyID == id && a.Label != "" {
+				return a.Label
+			}
+		}
+	}
+	return id
 }
 
 // typing shows watchers the agent typing if it thinks longer than the typing delay; the

@@ -21,6 +21,8 @@ export type TandemdOptions = {
   demo?: boolean;
   /** Serve these static files on / (the widget build). */
   widgetDir?: string;
+  /** The database to serve from; TANDEM_CLIENTS_DATABASE_URL when absent. */
+  databaseUrl?: string;
 };
 
 /** A running tandemd. */
@@ -57,7 +59,7 @@ export async function startTandemd(o: TandemdOptions = {}): Promise<Tandemd> {
   const args = [
     "serve",
     "-addr", `127.0.0.1:${port}`,
-    "-database-url", env("TANDEM_CLIENTS_DATABASE_URL"),
+    "-database-url", o.databaseUrl ?? env("TANDEM_CLIENTS_DATABASE_URL"),
     "-token-secret", "client-tests-token-secret-0123456789abcdef",
     "-data-dir", dataDir,
     "-log-level", "warn",

@@ -191,7 +191,7 @@ export function renderCard(c: Card, o: RenderOptions = {}): HTMLElement {
   return h(
     "article",
     { class: `card card-${kind.toLowerCase()}`, "aria-label": `${kind}: ${title}` },
-    image ? h("img", { src: image, alt: "", class: "card-image" }) : null,
+    image ? h("img", { src: image, alt: "", class: "card-image", onerror: (e) => (e.target as HTMLElement).remove() }) : null,
     h("h3", { class: "card-title" }, title),
     c.subtitle ? h("p", { class: "card-subtitle" }, c.subtitle) : null,
     h("dl", { class: "card-details" }, ...cardDetails(c)),

@@ -131,7 +131,7 @@ class ChatWidget implements Widget {
     this.emailInput = h("input", { id: "tw-email", type: "email", required: true, autocomplete: "email", maxlength: 254, class: "tw-input" });
     this.emailForm = h(
       "form",
-      { class: "tw-email", hidden: true, onsubmit: (e) => this.onEmail(e) },
+      { class: "tw-email", hidden: true, novalidate: true, onsubmit: (e) => this.onEmail(e) },
       h("label", { for: "tw-email" }, "Your email address, so our team can reply"),
       h("div", { class: "tw-row" }, this.emailInput, h("button", { type: "submit", class: "tw-send" }, "Send email")),
     );
@@ -445,10 +445,16 @@ class ChatWidget implements Widget {
   private onEmail(e: Event): void {
     e.preventDefault();
     const email = this.emailInput.value.trim();
-    if (!this.emailInput.checkValidity() || email === "") {
+    // The form is novalidate so that this message, read out by the alert, replaces the
+    // browser's own bubble.
+    const valid = this.emailInput.checkValidity() && email !== "";
+    this.emailInput.setAttribute("aria-invalid", String(!valid));
+    if (!valid) {
       this.showError("Please enter a valid email address, like name@example.com.");
+      this.emailInput.focus();
       return;
     }
+    this.showError("");
     this.emailInput.value = "";
     // The handoff flow reads the email from the visitor's next message (the contract's
     // AWAITING_EMAIL: "the agent waits for their email address"), which validates it and
