@@ -461,6 +461,10 @@ func TestStreamConversationsResumesFromCursor(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The opening heartbeat says the stream is subscribed and knows where it starts.
+		if !stream.Receive() || stream.Msg().GetHeartbeatTime() == nil {
+			t.Fatalf("the stream did not open with a heartbeat: %v", stream.Err())
+		}
 		out := make(chan *tandemv1.ConversationEvent, 100)
 		go func() {
 			defer stream.Close()
@@ -475,7 +479,6 @@ func TestStreamConversationsResumesFromCursor(t *testing.T) {
 	ctx, cut := context.WithCancel(t.Context())
 	// Only message events; the stream starts with what happens from now on.
 	events := open(ctx, &tandemv1.StreamConversationsRequest{EventTypes: []tandemv1.EventType{tandemv1.EventType_EVENT_TYPE_MESSAGE_ADDED}})
-	time.Sleep(100 * time.Millisecond)
 	c := startChat(t, env, "")
 	greeting := next(t, events)
 	if greeting.ConversationId != c.id || greeting.GetMessage() == nil || greeting.Cursor == "" {
