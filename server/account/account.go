@@ -36,11 +36,21 @@ type Key struct {
 	Secret string
 }
 
-// Create makes an account named name with one API key per role.
+// Create makes an account named name, in UTC, with one API key per role.
 func Create(ctx context.Context, st Creator, name, greeting string) (Created, error) {
+	return CreateIn(ctx, st, name, greeting, "UTC")
+}
+
+// CreateIn makes an account named name whose time zone (for metrics, business hours
+// and the dates the agent writes) is the IANA zone timeZone, with one API key per role.
+// Returns EInvalid if timeZone is not an IANA zone.
+func CreateIn(ctx context.Context, st Creator, name, greeting, timeZone string) (Created, error) {
+	if _, err := time.LoadLocation(timeZone); err != nil || timeZone == "" || timeZone == "Local" {
+		return Created{}, domain.Errorf(domain.EInvalid, "time zone %q is not an IANA time zone such as America/New_York", timeZone)
+	}
 	a := domain.Account{
 		ID: uuid.NewString(), Name: name, SiteKey: auth.NewKey(auth.SiteKeyPrefix), IdentitySecret: auth.NewSecret(),
-		Greeting: greeting, TimeZone: "UTC", CreatedAt: time.Now().UTC(),
+		Greeting: greeting, TimeZone: timeZone, CreatedAt: time.Now().UTC(),
 	}
 	out := Created{Account: a}
 	var rows []store.NewAPIKey

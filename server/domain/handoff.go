@@ -244,11 +244,7 @@ func (bh *BusinessHours) Open(t time.Time) bool {
 	if bh == nil {
 		return true
 	}
-	loc, err := time.LoadLocation(bh.TimeZone)
-	if err != nil {
-		loc = time.UTC
-	}
-	local := t.In(loc)
+	local := t.In(ZoneOrUTC(bh.TimeZone))
 	for _, d := range bh.Holidays {
 		if d == local.Format(time.DateOnly) {
 			return false
