@@ -86,10 +86,10 @@ WHERE account_id = @account_id;
 -- name: HandoffSettingsUpsert :exec
 INSERT INTO handoff_settings (
     account_id, method, destination, custom_message, custom_links, business_hours,
-    auto_reply_message, out_of_hours_message, updated_at
+    auto_reply_message, out_of_hours_message, inactivity_timeout_seconds, updated_at
 ) VALUES (
     @account_id, @method, @destination, @custom_message, @custom_links, @business_hours,
-    @auto_reply_message, @out_of_hours_message, @updated_at
+    @auto_reply_message, @out_of_hours_message, @inactivity_timeout_seconds, @updated_at
 )
 ON CONFLICT (account_id) DO UPDATE
 SET method = excluded.method,
@@ -99,6 +99,7 @@ SET method = excluded.method,
     business_hours = excluded.business_hours,
     auto_reply_message = excluded.auto_reply_message,
     out_of_hours_message = excluded.out_of_hours_message,
+    inactivity_timeout_seconds = excluded.inactivity_timeout_seconds,
     updated_at = excluded.updated_at;
 
 -- name: InboxAgentUpsert :exec

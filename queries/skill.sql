@@ -2,6 +2,7 @@
 -- and channels, the connected providers, and which of @topics have articles.
 -- name: SkillAccountState :one
 SELECT a.agent_enabled,
+    a.time_zone,
     a.agent_channels,
     ARRAY(
         SELECT i.provider

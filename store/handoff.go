@@ -146,6 +146,7 @@ func (s *Store) HandoffSettings(ctx context.Context, accountID string) (domain.H
 	out := domain.HandoffSettings{
 		Method: domain.HandoffMethod(r.Method), Destination: domain.HandoffDestination(r.Destination),
 		CustomMessage: r.CustomMessage, AutoReplyMessage: r.AutoReplyMessage, OutOfHoursMessage: r.OutOfHoursMessage,
+		InactivityTimeout: time.Duration(r.InactivityTimeoutSeconds) * time.Second,
 	}
 	if r.CustomLinks != nil {
 		if err := json.Unmarshal(r.CustomLinks, &out.CustomLinks); err != nil {
@@ -178,7 +179,8 @@ func (s *Store) SaveHandoffSettings(ctx context.Context, accountID string, hs do
 	err = s.queries.HandoffSettingsUpsert(ctx, s.pool, dbsqlc.HandoffSettingsUpsertParams{
 		AccountID: account, Method: string(hs.Method), Destination: string(hs.Destination),
 		CustomMessage: hs.CustomMessage, CustomLinks: links, BusinessHours: hours,
-		AutoReplyMessage: hs.AutoReplyMessage, OutOfHoursMessage: hs.OutOfHoursMessage, UpdatedAt: now,
+		AutoReplyMessage: hs.AutoReplyMessage, OutOfHoursMessage: hs.OutOfHoursMessage,
+		InactivityTimeoutSeconds: int32(hs.InactivityTimeout / time.Second), UpdatedAt: now,
 	})
 	return interpret(err, "handoff settings")
 }

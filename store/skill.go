@@ -13,14 +13,16 @@ type SkillState struct {
 	AgentEnabled bool
 	// AgentChannels are the channels it answers on.
 	AgentChannels []domain.Channel
+	// TimeZone is the account's IANA time zone.
+	TimeZone string
 	// Providers are the connected integrations.
 	Providers []domain.IntegrationProvider
 	// Topics are the knowledge topics, among those asked about, that have articles.
 	Topics []domain.KnowledgeTopic
 }
 
-// SkillState reads the account's agent settings, connected providers and which of
-// topics its knowledge base covers, in one query. Returns ENotFound if there is no such
+// SkillState reads the account's agent settings and time zone, connected providers and
+// which of topics its knowledge base covers, in one query. Returns ENotFound if there is no such
 // account.
 func (s *Store) SkillState(ctx context.Context, accountID string, topics []domain.KnowledgeTopic) (SkillState, error) {
 	account, err := parseID("account id", accountID)
@@ -34,6 +36,7 @@ func (s *Store) SkillState(ctx context.Context, accountID string, topics []domai
 	return SkillState{
 		AgentEnabled:  row.AgentEnabled,
 		AgentChannels: stringsAs[domain.Channel](row.AgentChannels),
+		TimeZone:      row.TimeZone,
 		Providers:     stringsAs[domain.IntegrationProvider](row.Providers),
 		Topics:        stringsAs[domain.KnowledgeTopic](row.Topics),
 	}, nil

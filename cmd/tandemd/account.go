@@ -12,6 +12,7 @@ import (
 
 	"github.com/tandemhq/tandem/server/account"
 	"github.com/tandemhq/tandem/server/auth"
+	"github.com/tandemhq/tandem/server/demo"
 	"github.com/tandemhq/tandem/server/domain"
 	"github.com/tandemhq/tandem/server/logging"
 	"github.com/tandemhq/tandem/store"
@@ -73,15 +74,6 @@ func filterFlags(fs *flag.FlagSet, args []string) splitArgs {
 	return out
 }
 
-const demoName = "Northwind Outfitters (a demo outdoor-gear store)"
-
-// demoTimeZone is the demo brand's: a US store whose hours are Eastern time.
-const demoTimeZone = "America/New_York"
-
-// demoSupportAgent names the demo's SUPPORT key: the inbox agent whose replies the
-// visitor sees.
-const demoSupportAgent = "Jordan"
-
 // seedDemo makes sure the demo account exists and its keys are in <data-dir>/demo.env,
 // and returns the account's id. Keys are stored only hashed, so an existing demo.env
 // whose owner key still works is kept; otherwise a fresh demo account is created and the
@@ -94,8 +86,7 @@ func seedDemo(ctx context.Context, st *store.Store, cfg config, logger *slog.Log
 			return key.AccountID, nil
 		}
 	}
-	created, err := account.Create(ctx, st, demoName, "Hi! I'm the Northwind Outfitters assistant. I can track orders, start returns, find coupons and answer questions about our gear.",
-		account.WithTimeZone(demoTimeZone), account.WithKeyName(domain.RoleSupport, demoSupportAgent))
+	created, err := demo.CreateAccount(ctx, st)
 	if err != nil {
 		return "", err
 	}

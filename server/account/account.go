@@ -61,6 +61,9 @@ func Create(ctx context.Context, st Creator, name, greeting string, opts ...Opti
 	for _, opt := range opts {
 		opt(&o)
 	}
+	if _, err := time.LoadLocation(o.timeZone); err != nil || o.timeZone == "" || o.timeZone == "Local" {
+		return Created{}, domain.Errorf(domain.EInvalid, "time zone %q is not an IANA time zone such as America/New_York", o.timeZone)
+	}
 	a := domain.Account{
 		ID: uuid.NewString(), Name: name, SiteKey: auth.NewKey(auth.SiteKeyPrefix), IdentitySecret: auth.NewSecret(),
 		Greeting: greeting, TimeZone: o.timeZone, CreatedAt: time.Now().UTC(),

@@ -22,8 +22,9 @@ import (
 
 // StatusProvider derives the skills' statuses for an account (skill.Service does).
 type StatusProvider interface {
-	// Statuses returns every catalog skill's derived status for the account.
-	Statuses(ctx context.Context, accountID string) (map[domain.SkillID]skill.Derived, error)
+	// Statuses returns every catalog skill's derived status for the account, and the
+	// account's time zone, in which answers write dates.
+	Statuses(ctx context.Context, accountID string) (skill.Statuses, error)
 }
 
 // Options are what an Agent needs.
@@ -100,7 +101,7 @@ const (
 type turnState struct {
 	turn     domain.Turn
 	memory   memory
-	statuses map[domain.SkillID]skill.Derived
+	statuses *skill.Statuses
 	tools    *tools.Set
 	identity *identity
 	// asked is set once the visitor has been asked to log in or identify, so a second
@@ -241,9 +242,9 @@ func (a *Agent) runSkill(ctx context.Context, st *turnState, id domain.SkillID, 
 		if err != nil {
 			return result{}, err
 		}
-		st.statuses = s
+		st.statuses = &s
 	}
-	if st.statuses[id].Status != skill.StatusLive {
+	if st.statuses.Skills[id].Status != skill.StatusLive {
 		return a.handoff(st, id, question, domain.HandoffSkillUnavailable, unavailableText(id)), nil
 	}
 	if st.tools == nil {
@@ -257,7 +258,7 @@ func (a *Agent) runSkill(ctx context.Context, st *turnState, id domain.SkillID, 
 	if !h.ready(*st.tools) {
 		return a.handoff(st, id, question, domain.HandoffSkillUnavailable, unavailableText(id)), nil
 	}
-	req := &request{turn: st.turn, question: question, tools: *st.tools, memory: st.memory, now: a.now()}
+	req := &request{turn: st.turn, question: question, tools: *st.tools, memory: st.memory, now: a.now().In(st.statuses.Location)}
 	if cat.Login != skill.LoginNone {
 		who, err := a.identify(ctx, st)
 		if err != nil {

@@ -1,6 +1,7 @@
 package agent
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"slices"
@@ -202,21 +203,23 @@ type resolver struct {
 
 func (r resolver) Tools(context.Context, string) (tools.Set, error) { return r.set, r.err }
 
-// statuses derives every skill as live except the unavailable ones.
+// statuses derives every skill as live except the unavailable ones, for an account in
+// zone (UTC when nil).
 type statuses struct {
 	unavailable []domain.SkillID
 	calls       *int
+	zone        *time.Location
 }
 
-func (s statuses) Statuses(context.Context, string) (map[domain.SkillID]skill.Derived, error) {
+func (s statuses) Statuses(context.Context, string) (skill.Statuses, error) {
 	if s.calls != nil {
 		*s.calls++
 	}
-	out := map[domain.SkillID]skill.Derived{}
+	out := skill.Statuses{Skills: map[domain.SkillID]skill.Derived{}, Location: cmp.Or(s.zone, time.UTC)}
 	for _, sk := range skill.Catalog() {
-		out[sk.ID] = skill.Derived{Status: skill.StatusLive}
+		out.Skills[sk.ID] = skill.Derived{Status: skill.StatusLive}
 		if slices.Contains(s.unavailable, sk.ID) {
-			out[sk.ID] = skill.Derived{Status: skill.StatusUnavailable, Reason: "Connect a returns provider (Loop, AfterShip)"}
+			out.Skills[sk.ID] = skill.Derived{Status: skill.StatusUnavailable, Reason: "Connect a returns provider (Loop, AfterShip)"}
 		}
 	}
 	return out, nil

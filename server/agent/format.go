@@ -31,10 +31,11 @@ func abs(n int64) int64 {
 	return n
 }
 
-// day writes a date relative to now: "today", "tomorrow", "yesterday", "Thursday,
-// March 12", with the year when it is not this year's.
+// day writes t's date in now's time zone (the account's), relative to now: "today",
+// "tomorrow", "yesterday", "Thursday, March 12", with the year when it is not this
+// year's.
 func day(t, now time.Time) string {
-	t, now = t.UTC(), now.UTC()
+	t = t.In(now.Location())
 	y1, m1, d1 := t.Date()
 	y2, m2, d2 := now.Date()
 	switch days := int(time.Date(y1, m1, d1, 0, 0, 0, 0, time.UTC).Sub(time.Date(y2, m2, d2, 0, 0, 0, 0, time.UTC)).Hours() / 24); {

@@ -31,7 +31,8 @@ type request struct {
 	// that do not require login see nil).
 	customer *tools.Customer
 	memory   memory
-	now      time.Time
+	// now is the turn's time in the account's time zone: dates are written in it.
+	now time.Time
 }
 
 // mentions reports whether the question contains any of the words (lowercase).

@@ -16,15 +16,14 @@ import (
 	tandemv1 "github.com/tandemhq/tandem/gen/tandem/v1"
 	"github.com/tandemhq/tandem/server/app"
 	"github.com/tandemhq/tandem/server/app/apptest"
+	"github.com/tandemhq/tandem/server/demo"
 	"github.com/tandemhq/tandem/server/domain"
 )
 
 // newDemoEnv starts a replica with the real agent whose account is the demo account.
 func newDemoEnv(t *testing.T) *apptest.Env {
 	t.Helper()
-	env := apptest.New(t, app.Options{})
-	env.SeedDemo(t)
-	return env
+	return apptest.NewDemo(t, app.Options{})
 }
 
 // avaToken is an identity token for Ava Chen (cust_1001), as the brand's site signs it.
@@ -140,7 +139,8 @@ type skillCase struct {
 }
 
 func demoSkillCases() []skillCase {
-	eta := time.Now().UTC().Add(48 * time.Hour).Format("Monday, January 2")
+	// The agent writes dates in the demo account's time zone.
+	eta := time.Now().In(domain.ZoneOrUTC(demo.TimeZone)).Add(48 * time.Hour).Format("Monday, January 2")
 	return []skillCase{
 		{
 			skill: tandemv1.SkillId_SKILL_ID_ORDER_TRACKING, question: "Where is my order #1042?",
@@ -319,7 +319,8 @@ func TestLoginGatingAgainstTheDemoStore(t *testing.T) {
 	})
 	t.Run("anonymous coupons show the public codes only", func(t *testing.T) {
 		_, replies := startTalk(t, env, tandemv1.Channel_CHANNEL_WEBCHAT, "").say(t, "Do you have any discount codes?")
-		wantMentions(t, allText(replies), []string{"WELCOME10", "TRAIL20", "Log in"}, "BDAY-AVA15")
+		// TRAIL20 ends at 23:59 on January 31, 2027 in New York (February 1 in UTC).
+		wantMentions(t, allText(replies), []string{"WELCOME10", "TRAIL20", "until January 31, 2027", "Log in"}, "BDAY-AVA15", "February 1")
 		if !slices.Contains(quickReplyIDs(replies), "login") {
 			t.Errorf("quick replies %v, want login for personal coupons", quickReplyIDs(replies))
 		}

@@ -3,6 +3,8 @@ package api
 import (
 	"time"
 
+	"google.golang.org/protobuf/types/known/durationpb"
+
 	tandemv1 "github.com/tandemhq/tandem/gen/tandem/v1"
 	"github.com/tandemhq/tandem/server/domain"
 )
@@ -66,6 +68,7 @@ func handoffSettingsToProto(hs domain.HandoffSettings) *tandemv1.HandoffSettings
 	out := &tandemv1.HandoffSettings{
 		Method: handoffMethods.proto(hs.Method), Destination: destinations.proto(hs.Destination),
 		AutoReplyMessage: hs.AutoReplyMessage, OutOfHoursMessage: hs.OutOfHoursMessage,
+		InactivityTimeout: durationpb.New(hs.InactivityTimeout),
 	}
 	if hs.CustomMessage != "" {
 		out.CustomMessage = &tandemv1.CustomMessage{Text: hs.CustomMessage}
@@ -86,6 +89,7 @@ func handoffSettingsFromProto(m *tandemv1.HandoffSettings) domain.HandoffSetting
 	hs := domain.HandoffSettings{
 		Method: handoffMethods.domain(m.Method), Destination: destinations.domain(m.Destination),
 		AutoReplyMessage: m.AutoReplyMessage, OutOfHoursMessage: m.OutOfHoursMessage,
+		InactivityTimeout: m.GetInactivityTimeout().AsDuration(),
 	}
 	if cm := m.CustomMessage; cm != nil {
 		hs.CustomMessage = cm.Text

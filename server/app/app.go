@@ -77,6 +77,8 @@ type Options struct {
 	// MetricsFoldInterval is how often the replica folds metric deltas into the rollups
 	// (default 1s).
 	MetricsFoldInterval time.Duration
+	// Inactivity tunes the job closing idle conversations (default every minute).
+	Inactivity conversation.InactivityConfig
 }
 
 // DefaultRateLimits are generous enough for any person and most integrations.
@@ -103,9 +105,11 @@ type App struct {
 	Jobs *jobs.Queue
 	// Metrics answers metrics questions and folds the rollups.
 	Metrics *metrics.Service
-	hub     *hub.Hub
-	pool    *pgxpool.Pool
-	fold    time.Duration
+	// Inactivity closes idle conversations (a periodic job; Sweep runs it at once).
+	Inactivity *conversation.InactivityCloser
+	hub        *hub.Hub
+	pool       *pgxpool.Pool
+	fold       time.Duration
 }
 
 // New builds a replica over a migrated database pool.
@@ -166,13 +170,16 @@ func New(pool *pgxpool.Pool, o Options) (*App, error) {
 		domain.DestinationZendesk: zendesk.New(o.HelpdeskTimeout),
 		domain.DestinationGorgias: gorgias.New(o.HelpdeskTimeout),
 	}, o.Logger))
+	inactivity := conversation.NewInactivityCloser(conversations, st, o.Logger, o.Inactivity)
+	jobs.Register(queue, inactivity)
+	queue.AddPeriodic(inactivity.Periodic())
 	handler := api.NewHandler(api.Deps{
 		Logger: o.Logger, Auth: auth.NewAuthenticator(st, tokens), Limiter: ratelimit.New(o.RateLimits),
 		Conversations: conversations, Skills: skills, Integrations: integrations, Knowledge: kb, Agent: flow,
 		Handoffs: handoffs, Metrics: metricsService, Ping: pool.Ping, MaxRequestBytes: o.MaxRequestBytes, CORSOrigins: o.CORSOrigins, Static: o.Static,
 	})
 	return &App{Handler: handler, Store: st, Skills: skills, Integrations: integrations, Knowledge: kb, Jobs: queue, Metrics: metricsService,
-		hub: h, pool: pool, fold: o.MetricsFoldInterval}, nil
+		Inactivity: inactivity, hub: h, pool: pool, fold: o.MetricsFoldInterval}, nil
 }
 
 // Run feeds database notifications to the replica's streams, works the job queue and

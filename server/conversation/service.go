@@ -4,6 +4,7 @@ package conversation
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"strings"
 	"sync/atomic"
@@ -359,6 +360,31 @@ func (s *Service) Close(ctx context.Context, p domain.Principal, conversationID,
 		b.close(p.Actor(), strings.TrimSpace(reason))
 		return nil
 	})
+}
+
+// errNotIdle stops CloseIdle's change: the conversation moved on since it was listed.
+var errNotIdle = errors.New("conversation: not idle")
+
+// CloseIdle closes conversation id of account accountID for inactivity (actor SYSTEM,
+// close reason "inactivity"; outcome RESOLVED, or ROUTED_TO_TEAM if a handoff is open),
+// provided nothing changed in it after idleSince and no person owns it (WITH_TEAM).
+// It reports whether it closed it: a conversation that moved on meanwhile (a message,
+// a person taking it, another close) is left as it is, so closing twice is harmless.
+func (s *Service) CloseIdle(ctx context.Context, accountID, id string, idleSince time.Time) (bool, error) {
+	_, _, err := s.apply(ctx, accountID, id, "", func(c domain.Conversation, b *change) error {
+		if c.Status == domain.StatusWithTeam || c.UpdatedAt.After(idleSince) {
+			return errNotIdle
+		}
+		b.close(domain.Actor{Kind: domain.ActorSystem}, domain.CloseReasonInactivity)
+		return nil
+	})
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, errNotIdle), domain.CodeOf(err) == domain.EFailedPrecondition:
+		return false, nil
+	}
+	return false, err
 }
 
 // change applies fn's change to an open conversation, retrying when it moved meanwhile.

@@ -5,10 +5,31 @@ import (
 	"slices"
 	"time"
 
+	"github.com/tandemhq/tandem/server/account"
 	"github.com/tandemhq/tandem/server/domain"
 	"github.com/tandemhq/tandem/server/integration"
 	"github.com/tandemhq/tandem/server/knowledge"
 )
+
+// The demo account: Northwind Outfitters, a store on the US East Coast.
+const (
+	// AccountName is the demo account's name.
+	AccountName = "Northwind Outfitters (a demo outdoor-gear store)"
+	// Greeting is the demo agent's first message.
+	Greeting = "Hi! I'm the Northwind Outfitters assistant. I can track orders, start returns, find coupons and answer questions about our gear."
+	// TimeZone is the demo account's time zone: its metrics' days, its business hours
+	// and the dates its agent writes (TRAIL20 ends on January 31, 2027 there).
+	TimeZone = "America/New_York"
+	// SupportAgent names the demo's SUPPORT key: the inbox agent whose replies the visitor
+	// sees.
+	SupportAgent = "Jordan"
+)
+
+// CreateAccount creates a demo account (not yet seeded) with its keys.
+func CreateAccount(ctx context.Context, st account.Creator) (account.Created, error) {
+	return account.Create(ctx, st, AccountName, Greeting,
+		account.WithTimeZone(TimeZone), account.WithKeyName(domain.RoleSupport, SupportAgent))
+}
 
 // Providers are what a demo account connects: the built-in demo store (standing in for
 // Shopify and the returns, subscription, loyalty and catalog providers) and Customer

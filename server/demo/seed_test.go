@@ -70,8 +70,8 @@ func TestSeedingTheDemoTwiceAddsNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, id := range []domain.SkillID{domain.SkillOrderTracking, domain.SkillReturnsExchanges, domain.SkillGeneralQA, domain.SkillProductRecommendations} {
-		if statuses[id].Status != skill.StatusLive {
-			t.Errorf("%s is %+v with the demo seeded, want live", id, statuses[id])
+		if statuses.Skills[id].Status != skill.StatusLive {
+			t.Errorf("%s is %+v with the demo seeded, want live", id, statuses.Skills[id])
 		}
 	}
 }

@@ -98,6 +98,14 @@ type Account struct {
 	CreatedAt time.Time
 }
 
+// ZoneOrUTC returns the IANA time zone name, or UTC when it does not load.
+func ZoneOrUTC(name string) *time.Location {
+	if loc, err := time.LoadLocation(name); err == nil {
+		return loc
+	}
+	return time.UTC
+}
+
 // APIKey is an account's private key (never its secret, which is shown once).
 type APIKey struct {
 	// AccountID is the owning account.

@@ -168,6 +168,42 @@ type HandoffSettings struct {
 	AutoReplyMessage string
 	// OutOfHoursMessage is shown when the inbox has the conversation outside business hours.
 	OutOfHoursMessage string
+	// InactivityTimeout is how long a conversation the AI has may stay without activity
+	// before it is closed as resolved; 0 means DefaultInactivityTimeout.
+	InactivityTimeout time.Duration
+}
+
+// The bounds of HandoffSettings.InactivityTimeout.
+const (
+	// DefaultInactivityTimeout applies to accounts that set none.
+	DefaultInactivityTimeout = 30 * time.Minute
+	// MinInactivityTimeout is the shortest timeout an account may set.
+	MinInactivityTimeout = 5 * time.Minute
+	// MaxInactivityTimeout is the longest timeout an account may set.
+	MaxInactivityTimeout = 7 * 24 * time.Hour
+)
+
+// CloseReasonInactivity is the close reason of conversations closed for inactivity.
+const CloseReasonInactivity = "inactivity"
+
+// CheckInactivityTimeout returns EInvalid unless d is 0 (the default) or within
+// MinInactivityTimeout and MaxInactivityTimeout.
+func CheckInactivityTimeout(d time.Duration) error {
+	if d != 0 && (d < MinInactivityTimeout || d > MaxInactivityTimeout) {
+		return Errorf(EInvalid, "inactivity_timeout must be 0 (the default, 30 minutes) or from 5 minutes to 7 days, not %v", d)
+	}
+	return nil
+}
+
+// IdleConversation is a conversation that had no activity for its account's
+// inactivity timeout when it was listed.
+type IdleConversation struct {
+	// AccountID is the owning account.
+	AccountID string
+	// ID identifies the conversation.
+	ID string
+	// Timeout is the account's inactivity timeout.
+	Timeout time.Duration
 }
 
 // AgentAvailability is whether an inbox agent takes conversations.
@@ -208,11 +244,7 @@ func (bh *BusinessHours) Open(t time.Time) bool {
 	if bh == nil {
 		return true
 	}
-	loc, err := time.LoadLocation(bh.TimeZone)
-	if err != nil {
-		loc = time.UTC
-	}
-	local := t.In(loc)
+	local := t.In(ZoneOrUTC(bh.TimeZone))
 	for _, d := range bh.Holidays {
 		if d == local.Format(time.DateOnly) {
 			return false

@@ -33,3 +33,14 @@ func TestBusinessHoursOpen(t *testing.T) {
 		t.Error("no business hours should mean always open")
 	}
 }
+
+func TestCheckInactivityTimeout(t *testing.T) {
+	for d, ok := range map[time.Duration]bool{
+		0: true, 5 * time.Minute: true, 7 * 24 * time.Hour: true, 90 * time.Minute: true,
+		5*time.Minute - time.Second: false, 7*24*time.Hour + time.Second: false, -time.Minute: false,
+	} {
+		if err := domain.CheckInactivityTimeout(d); (err == nil) != ok || (err != nil && domain.CodeOf(err) != domain.EInvalid) {
+			t.Errorf("CheckInactivityTimeout(%v) = %v, want ok %v", d, err, ok)
+		}
+	}
+}

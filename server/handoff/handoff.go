@@ -77,14 +77,15 @@ const (
 )
 
 // DefaultSettings are the settings of an account that saved none: offer a person in
-// Tandem's inbox, open Monday to Friday 09:00–17:00 in the account's time zone.
+// Tandem's inbox, open Monday to Friday 09:00–17:00 in the account's time zone; idle
+// conversations close after domain.DefaultInactivityTimeout.
 func DefaultSettings(timeZone string) domain.HandoffSettings {
 	hours := &domain.BusinessHours{TimeZone: timeZone}
 	for d := time.Monday; d <= time.Friday; d++ {
 		hours.Weekly = append(hours.Weekly, domain.OpeningHours{Day: d, Open: "09:00", Close: "17:00"})
 	}
 	return domain.HandoffSettings{Method: domain.MethodHelpdesk, Destination: domain.DestinationInbox, BusinessHours: hours,
-		AutoReplyMessage: DefaultAutoReply, OutOfHoursMessage: DefaultOutOfHours}
+		AutoReplyMessage: DefaultAutoReply, OutOfHoursMessage: DefaultOutOfHours, InactivityTimeout: domain.DefaultInactivityTimeout}
 }
 
 // loadSettings returns the account's settings, the defaults when it saved none, with
@@ -107,6 +108,9 @@ func loadSettings(ctx context.Context, st SettingsStore, accountID string) (doma
 	if hs.OutOfHoursMessage == "" {
 		hs.OutOfHoursMessage = DefaultOutOfHours
 	}
+	if hs.InactivityTimeout == 0 {
+		hs.InactivityTimeout = domain.DefaultInactivityTimeout
+	}
 	return hs, nil
 }
 
@@ -116,10 +120,14 @@ func (s *Service) Settings(ctx context.Context, p domain.Principal) (domain.Hand
 }
 
 // UpdateSettings replaces the account's handoff settings. Returns EInvalid for business
-// hours that do not make sense and EFailedPrecondition when the destination is a
-// helpdesk the account has not connected.
+// hours that do not make sense or an inactivity timeout out of bounds, and
+// EFailedPrecondition when the destination is a helpdesk the account has not connected.
 func (s *Service) UpdateSettings(ctx context.Context, p domain.Principal, hs domain.HandoffSettings) (domain.HandoffSettings, error) {
 	if err := validateHours(hs.BusinessHours); err != nil {
+		return domain.HandoffSettings{}, err
+	}
+	hs.InactivityTimeout = hs.InactivityTimeout.Truncate(time.Second)
+	if err := domain.CheckInactivityTimeout(hs.InactivityTimeout); err != nil {
 		return domain.HandoffSettings{}, err
 	}
 	if hs.Method == domain.MethodCustomMessage && strings.TrimSpace(hs.CustomMessage) == "" {

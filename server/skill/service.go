@@ -54,6 +54,11 @@ func (s *Service) State(ctx context.Context, accountID string) (AccountState, er
 	if err != nil {
 		return AccountState{}, err
 	}
+	return stateOf(st), nil
+}
+
+// stateOf derives the account state from what the store read.
+func stateOf(st store.SkillState) AccountState {
 	var met []Prerequisite
 	for _, p := range st.Providers {
 		met = append(met, ProviderPrerequisites(p)...)
@@ -63,19 +68,29 @@ func (s *Service) State(ctx context.Context, accountID string) (AccountState, er
 			met = append(met, p)
 		}
 	}
-	return NewAccountState(st.AgentEnabled, st.AgentChannels, met...), nil
+	return NewAccountState(st.AgentEnabled, st.AgentChannels, met...)
+}
+
+// Statuses are every catalog skill's status for an account, with the account's time
+// zone, in which answers write dates.
+type Statuses struct {
+	// Skills maps each catalog skill to its status.
+	Skills map[domain.SkillID]Derived
+	// Location is the account's time zone (UTC when its name does not load).
+	Location *time.Location
 }
 
 // Statuses returns every skill's status for the account, for the agent to decide whether
-// a skill may answer.
-func (s *Service) Statuses(ctx context.Context, accountID string) (map[domain.SkillID]Derived, error) {
-	st, err := s.State(ctx, accountID)
+// a skill may answer, and the account's time zone, in one query.
+func (s *Service) Statuses(ctx context.Context, accountID string) (Statuses, error) {
+	st, err := s.store.SkillState(ctx, accountID, Topics())
 	if err != nil {
-		return nil, err
+		return Statuses{}, err
 	}
-	out := make(map[domain.SkillID]Derived, len(catalog))
+	state := stateOf(st)
+	out := Statuses{Skills: make(map[domain.SkillID]Derived, len(catalog)), Location: domain.ZoneOrUTC(st.TimeZone)}
 	for _, sk := range catalog {
-		out[sk.ID] = Derive(sk, st)
+		out.Skills[sk.ID] = Derive(sk, state)
 	}
 	return out, nil
 }

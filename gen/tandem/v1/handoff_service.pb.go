@@ -10,6 +10,7 @@ import (
 	_ "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
+	durationpb "google.golang.org/protobuf/types/known/durationpb"
 	reflect "reflect"
 	sync "sync"
 	unsafe "unsafe"
@@ -399,6 +400,12 @@ type HandoffSettings struct {
 	AutoReplyMessage string `protobuf:"bytes,5,opt,name=auto_reply_message,json=autoReplyMessage,proto3" json:"auto_reply_message,omitempty"`
 	// Shown when the inbox has the conversation outside business hours.
 	OutOfHoursMessage string `protobuf:"bytes,6,opt,name=out_of_hours_message,json=outOfHoursMessage,proto3" json:"out_of_hours_message,omitempty"`
+	// How long a conversation the AI has (AI_ACTIVE, or awaiting the visitor's consent
+	// or email) may stay without any activity before Tandem closes it as RESOLVED with
+	// close reason "inactivity": 5 minutes to 7 days (fractions of a second are dropped);
+	// unset or 0 means the default, 30 minutes. Conversations a person owns (WITH_TEAM)
+	// are never closed for inactivity. Responses always carry the timeout in force.
+	InactivityTimeout *durationpb.Duration `protobuf:"bytes,7,opt,name=inactivity_timeout,json=inactivityTimeout,proto3" json:"inactivity_timeout,omitempty"`
 	unknownFields     protoimpl.UnknownFields
 	sizeCache         protoimpl.SizeCache
 }
@@ -473,6 +480,13 @@ func (x *HandoffSettings) GetOutOfHoursMessage() string {
 		return x.OutOfHoursMessage
 	}
 	return ""
+}
+
+func (x *HandoffSettings) GetInactivityTimeout() *durationpb.Duration {
+	if x != nil {
+		return x.InactivityTimeout
+	}
+	return nil
 }
 
 // GetHandoffSettingsRequest asks for the account's handoff settings.
@@ -1438,7 +1452,7 @@ var File_tandem_v1_handoff_service_proto protoreflect.FileDescriptor
 
 const file_tandem_v1_handoff_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1ftandem/v1/handoff_service.proto\x12\ttandem.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1ctandem/v1/conversation.proto\"\xc4\x01\n" +
+	"\x1ftandem/v1/handoff_service.proto\x12\ttandem.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1ctandem/v1/conversation.proto\"\xc4\x01\n" +
 	"\fOpeningHours\x122\n" +
 	"\x03day\x18\x01 \x01(\x0e2\x14.tandem.v1.DayOfWeekB\n" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x03day\x12:\n" +
@@ -1451,7 +1465,7 @@ const file_tandem_v1_handoff_service_proto_rawDesc = "" +
 	"\rCustomMessage\x12k\n" +
 	"\x04text\x18\x01 \x01(\tBW\xbaHT\xba\x01L\n" +
 	"\tnot_blank\x12*must contain a character other than spaces\x1a\x13this.matches('\\\\S')r\x03\x18\xe8\aR\x04text\x12/\n" +
-	"\x05links\x18\x02 \x03(\v2\x0f.tandem.v1.LinkB\b\xbaH\x05\x92\x01\x02\x10\x05R\x05links\"\x8e\x05\n" +
+	"\x05links\x18\x02 \x03(\v2\x0f.tandem.v1.LinkB\b\xbaH\x05\x92\x01\x02\x10\x05R\x05links\"\xa2\a\n" +
 	"\x0fHandoffSettings\x12<\n" +
 	"\x06method\x18\x01 \x01(\x0e2\x18.tandem.v1.HandoffMethodB\n" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06method\x12I\n" +
@@ -1459,7 +1473,9 @@ const file_tandem_v1_handoff_service_proto_rawDesc = "" +
 	"\x0ecustom_message\x18\x03 \x01(\v2\x18.tandem.v1.CustomMessageR\rcustomMessage\x12?\n" +
 	"\x0ebusiness_hours\x18\x04 \x01(\v2\x18.tandem.v1.BusinessHoursR\rbusinessHours\x126\n" +
 	"\x12auto_reply_message\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\xe8\aR\x10autoReplyMessage\x129\n" +
-	"\x14out_of_hours_message\x18\x06 \x01(\tB\b\xbaH\x05r\x03\x18\xe8\aR\x11outOfHoursMessage:\xfc\x01\xbaH\xf8\x01\x1ar\n" +
+	"\x14out_of_hours_message\x18\x06 \x01(\tB\b\xbaH\x05r\x03\x18\xe8\aR\x11outOfHoursMessage\x12\x91\x02\n" +
+	"\x12inactivity_timeout\x18\a \x01(\v2\x19.google.protobuf.DurationB\xc6\x01\xbaH\xc2\x01\xba\x01\xbe\x01\n" +
+	"\x18inactivity_timeout.range\x12Rinactivity_timeout must be 0 (the default, 30 minutes) or from 5 minutes to 7 days\x1aNthis == duration('0s') || (this >= duration('5m') && this <= duration('168h'))R\x11inactivityTimeout:\xfc\x01\xbaH\xf8\x01\x1ar\n" +
 	"\x14destination.required\x12/destination is required when method is HELPDESK\x1a)this.method != 1 || this.destination != 0\x1a\x81\x01\n" +
 	"\x17custom_message.required\x128custom_message is required when method is CUSTOM_MESSAGE\x1a,this.method != 2 || has(this.custom_message)\"\x1b\n" +
 	"\x19GetHandoffSettingsRequest\"T\n" +
@@ -1593,12 +1609,13 @@ var file_tandem_v1_handoff_service_proto_goTypes = []any{
 	(*UpdateTicketStatusResponse)(nil),    // 24: tandem.v1.UpdateTicketStatusResponse
 	(*Link)(nil),                          // 25: tandem.v1.Link
 	(HandoffDestination)(0),               // 26: tandem.v1.HandoffDestination
-	(HandoffStatus)(0),                    // 27: tandem.v1.HandoffStatus
-	(*Handoff)(nil),                       // 28: tandem.v1.Handoff
-	(*Conversation)(nil),                  // 29: tandem.v1.Conversation
-	(*Message)(nil),                       // 30: tandem.v1.Message
-	(*Actor)(nil),                         // 31: tandem.v1.Actor
-	(TicketStatus)(0),                     // 32: tandem.v1.TicketStatus
+	(*durationpb.Duration)(nil),           // 27: google.protobuf.Duration
+	(HandoffStatus)(0),                    // 28: tandem.v1.HandoffStatus
+	(*Handoff)(nil),                       // 29: tandem.v1.Handoff
+	(*Conversation)(nil),                  // 30: tandem.v1.Conversation
+	(*Message)(nil),                       // 31: tandem.v1.Message
+	(*Actor)(nil),                         // 32: tandem.v1.Actor
+	(TicketStatus)(0),                     // 33: tandem.v1.TicketStatus
 }
 var file_tandem_v1_handoff_service_proto_depIdxs = []int32{
 	1,  // 0: tandem.v1.OpeningHours.day:type_name -> tandem.v1.DayOfWeek
@@ -1608,46 +1625,47 @@ var file_tandem_v1_handoff_service_proto_depIdxs = []int32{
 	26, // 4: tandem.v1.HandoffSettings.destination:type_name -> tandem.v1.HandoffDestination
 	5,  // 5: tandem.v1.HandoffSettings.custom_message:type_name -> tandem.v1.CustomMessage
 	4,  // 6: tandem.v1.HandoffSettings.business_hours:type_name -> tandem.v1.BusinessHours
-	6,  // 7: tandem.v1.GetHandoffSettingsResponse.settings:type_name -> tandem.v1.HandoffSettings
-	6,  // 8: tandem.v1.UpdateHandoffSettingsRequest.settings:type_name -> tandem.v1.HandoffSettings
-	6,  // 9: tandem.v1.UpdateHandoffSettingsResponse.settings:type_name -> tandem.v1.HandoffSettings
-	27, // 10: tandem.v1.ListHandoffsRequest.statuses:type_name -> tandem.v1.HandoffStatus
-	26, // 11: tandem.v1.ListHandoffsRequest.destination:type_name -> tandem.v1.HandoffDestination
-	28, // 12: tandem.v1.ListHandoffsResponse.handoffs:type_name -> tandem.v1.Handoff
-	28, // 13: tandem.v1.GetHandoffResponse.handoff:type_name -> tandem.v1.Handoff
-	29, // 14: tandem.v1.GetHandoffResponse.conversation:type_name -> tandem.v1.Conversation
-	30, // 15: tandem.v1.GetHandoffResponse.messages:type_name -> tandem.v1.Message
-	28, // 16: tandem.v1.ClaimHandoffResponse.handoff:type_name -> tandem.v1.Handoff
-	30, // 17: tandem.v1.SendAgentMessageResponse.message:type_name -> tandem.v1.Message
-	28, // 18: tandem.v1.ResolveHandoffResponse.handoff:type_name -> tandem.v1.Handoff
-	2,  // 19: tandem.v1.SetAgentAvailabilityRequest.availability:type_name -> tandem.v1.AgentAvailability
-	31, // 20: tandem.v1.SetAgentAvailabilityResponse.agent:type_name -> tandem.v1.Actor
-	2,  // 21: tandem.v1.SetAgentAvailabilityResponse.availability:type_name -> tandem.v1.AgentAvailability
-	32, // 22: tandem.v1.UpdateTicketStatusRequest.status:type_name -> tandem.v1.TicketStatus
-	28, // 23: tandem.v1.UpdateTicketStatusResponse.handoff:type_name -> tandem.v1.Handoff
-	7,  // 24: tandem.v1.HandoffService.GetHandoffSettings:input_type -> tandem.v1.GetHandoffSettingsRequest
-	9,  // 25: tandem.v1.HandoffService.UpdateHandoffSettings:input_type -> tandem.v1.UpdateHandoffSettingsRequest
-	11, // 26: tandem.v1.HandoffService.ListHandoffs:input_type -> tandem.v1.ListHandoffsRequest
-	13, // 27: tandem.v1.HandoffService.GetHandoff:input_type -> tandem.v1.GetHandoffRequest
-	15, // 28: tandem.v1.HandoffService.ClaimHandoff:input_type -> tandem.v1.ClaimHandoffRequest
-	17, // 29: tandem.v1.HandoffService.SendAgentMessage:input_type -> tandem.v1.SendAgentMessageRequest
-	19, // 30: tandem.v1.HandoffService.ResolveHandoff:input_type -> tandem.v1.ResolveHandoffRequest
-	21, // 31: tandem.v1.HandoffService.SetAgentAvailability:input_type -> tandem.v1.SetAgentAvailabilityRequest
-	23, // 32: tandem.v1.HandoffService.UpdateTicketStatus:input_type -> tandem.v1.UpdateTicketStatusRequest
-	8,  // 33: tandem.v1.HandoffService.GetHandoffSettings:output_type -> tandem.v1.GetHandoffSettingsResponse
-	10, // 34: tandem.v1.HandoffService.UpdateHandoffSettings:output_type -> tandem.v1.UpdateHandoffSettingsResponse
-	12, // 35: tandem.v1.HandoffService.ListHandoffs:output_type -> tandem.v1.ListHandoffsResponse
-	14, // 36: tandem.v1.HandoffService.GetHandoff:output_type -> tandem.v1.GetHandoffResponse
-	16, // 37: tandem.v1.HandoffService.ClaimHandoff:output_type -> tandem.v1.ClaimHandoffResponse
-	18, // 38: tandem.v1.HandoffService.SendAgentMessage:output_type -> tandem.v1.SendAgentMessageResponse
-	20, // 39: tandem.v1.HandoffService.ResolveHandoff:output_type -> tandem.v1.ResolveHandoffResponse
-	22, // 40: tandem.v1.HandoffService.SetAgentAvailability:output_type -> tandem.v1.SetAgentAvailabilityResponse
-	24, // 41: tandem.v1.HandoffService.UpdateTicketStatus:output_type -> tandem.v1.UpdateTicketStatusResponse
-	33, // [33:42] is the sub-list for method output_type
-	24, // [24:33] is the sub-list for method input_type
-	24, // [24:24] is the sub-list for extension type_name
-	24, // [24:24] is the sub-list for extension extendee
-	0,  // [0:24] is the sub-list for field type_name
+	27, // 7: tandem.v1.HandoffSettings.inactivity_timeout:type_name -> google.protobuf.Duration
+	6,  // 8: tandem.v1.GetHandoffSettingsResponse.settings:type_name -> tandem.v1.HandoffSettings
+	6,  // 9: tandem.v1.UpdateHandoffSettingsRequest.settings:type_name -> tandem.v1.HandoffSettings
+	6,  // 10: tandem.v1.UpdateHandoffSettingsResponse.settings:type_name -> tandem.v1.HandoffSettings
+	28, // 11: tandem.v1.ListHandoffsRequest.statuses:type_name -> tandem.v1.HandoffStatus
+	26, // 12: tandem.v1.ListHandoffsRequest.destination:type_name -> tandem.v1.HandoffDestination
+	29, // 13: tandem.v1.ListHandoffsResponse.handoffs:type_name -> tandem.v1.Handoff
+	29, // 14: tandem.v1.GetHandoffResponse.handoff:type_name -> tandem.v1.Handoff
+	30, // 15: tandem.v1.GetHandoffResponse.conversation:type_name -> tandem.v1.Conversation
+	31, // 16: tandem.v1.GetHandoffResponse.messages:type_name -> tandem.v1.Message
+	29, // 17: tandem.v1.ClaimHandoffResponse.handoff:type_name -> tandem.v1.Handoff
+	31, // 18: tandem.v1.SendAgentMessageResponse.message:type_name -> tandem.v1.Message
+	29, // 19: tandem.v1.ResolveHandoffResponse.handoff:type_name -> tandem.v1.Handoff
+	2,  // 20: tandem.v1.SetAgentAvailabilityRequest.availability:type_name -> tandem.v1.AgentAvailability
+	32, // 21: tandem.v1.SetAgentAvailabilityResponse.agent:type_name -> tandem.v1.Actor
+	2,  // 22: tandem.v1.SetAgentAvailabilityResponse.availability:type_name -> tandem.v1.AgentAvailability
+	33, // 23: tandem.v1.UpdateTicketStatusRequest.status:type_name -> tandem.v1.TicketStatus
+	29, // 24: tandem.v1.UpdateTicketStatusResponse.handoff:type_name -> tandem.v1.Handoff
+	7,  // 25: tandem.v1.HandoffService.GetHandoffSettings:input_type -> tandem.v1.GetHandoffSettingsRequest
+	9,  // 26: tandem.v1.HandoffService.UpdateHandoffSettings:input_type -> tandem.v1.UpdateHandoffSettingsRequest
+	11, // 27: tandem.v1.HandoffService.ListHandoffs:input_type -> tandem.v1.ListHandoffsRequest
+	13, // 28: tandem.v1.HandoffService.GetHandoff:input_type -> tandem.v1.GetHandoffRequest
+	15, // 29: tandem.v1.HandoffService.ClaimHandoff:input_type -> tandem.v1.ClaimHandoffRequest
+	17, // 30: tandem.v1.HandoffService.SendAgentMessage:input_type -> tandem.v1.SendAgentMessageRequest
+	19, // 31: tandem.v1.HandoffService.ResolveHandoff:input_type -> tandem.v1.ResolveHandoffRequest
+	21, // 32: tandem.v1.HandoffService.SetAgentAvailability:input_type -> tandem.v1.SetAgentAvailabilityRequest
+	23, // 33: tandem.v1.HandoffService.UpdateTicketStatus:input_type -> tandem.v1.UpdateTicketStatusRequest
+	8,  // 34: tandem.v1.HandoffService.GetHandoffSettings:output_type -> tandem.v1.GetHandoffSettingsResponse
+	10, // 35: tandem.v1.HandoffService.UpdateHandoffSettings:output_type -> tandem.v1.UpdateHandoffSettingsResponse
+	12, // 36: tandem.v1.HandoffService.ListHandoffs:output_type -> tandem.v1.ListHandoffsResponse
+	14, // 37: tandem.v1.HandoffService.GetHandoff:output_type -> tandem.v1.GetHandoffResponse
+	16, // 38: tandem.v1.HandoffService.ClaimHandoff:output_type -> tandem.v1.ClaimHandoffResponse
+	18, // 39: tandem.v1.HandoffService.SendAgentMessage:output_type -> tandem.v1.SendAgentMessageResponse
+	20, // 40: tandem.v1.HandoffService.ResolveHandoff:output_type -> tandem.v1.ResolveHandoffResponse
+	22, // 41: tandem.v1.HandoffService.SetAgentAvailability:output_type -> tandem.v1.SetAgentAvailabilityResponse
+	24, // 42: tandem.v1.HandoffService.UpdateTicketStatus:output_type -> tandem.v1.UpdateTicketStatusResponse
+	34, // [34:43] is the sub-list for method output_type
+	25, // [25:34] is the sub-list for method input_type
+	25, // [25:25] is the sub-list for extension type_name
+	25, // [25:25] is the sub-list for extension extendee
+	0,  // [0:25] is the sub-list for field type_name
 }
 
 func init() { file_tandem_v1_handoff_service_proto_init() }

@@ -103,6 +103,22 @@ func StartReplica(t testing.TB, url string, o app.Options) (*app.App, *httptest.
 	return a, srv
 }
 
+// NewDemo starts a replica on a fresh database whose account is the demo account as
+// `make run` makes it: Northwind Outfitters in demo.TimeZone, seeded (SeedDemo).
+func NewDemo(t testing.TB, o app.Options) *Env {
+	t.Helper()
+	url := storetest.New(t)
+	e := &Env{DatabaseURL: url}
+	e.App, e.Server = StartReplica(t, url, o)
+	created, err := demo.CreateAccount(context.Background(), e.App.Store)
+	if err != nil {
+		t.Fatalf("creating the demo account: %v", err)
+	}
+	e.Account = created
+	e.SeedDemo(t)
+	return e
+}
+
 // SeedDemo makes the environment's account the demo account, as `make run` does:
 // Northwind Outfitters' demo providers connected, its demo store (dates relative to
 // now) and its help centre.

@@ -282,7 +282,7 @@ func (q *Queries) HandoffSetTicketStatus(ctx context.Context, db DBTX, arg Hando
 }
 
 const handoffSettingsGet = `-- name: HandoffSettingsGet :one
-SELECT account_id, method, destination, custom_message, custom_links, business_hours, auto_reply_message, out_of_hours_message, updated_at
+SELECT account_id, method, destination, custom_message, custom_links, business_hours, auto_reply_message, out_of_hours_message, updated_at, inactivity_timeout_seconds
 FROM handoff_settings
 WHERE account_id = $1
 `
@@ -300,6 +300,7 @@ func (q *Queries) HandoffSettingsGet(ctx context.Context, db DBTX, accountID pgt
 		&i.AutoReplyMessage,
 		&i.OutOfHoursMessage,
 		&i.UpdatedAt,
+		&i.InactivityTimeoutSeconds,
 	)
 	return i, err
 }
@@ -307,10 +308,10 @@ func (q *Queries) HandoffSettingsGet(ctx context.Context, db DBTX, accountID pgt
 const handoffSettingsUpsert = `-- name: HandoffSettingsUpsert :exec
 INSERT INTO handoff_settings (
     account_id, method, destination, custom_message, custom_links, business_hours,
-    auto_reply_message, out_of_hours_message, updated_at
+    auto_reply_message, out_of_hours_message, inactivity_timeout_seconds, updated_at
 ) VALUES (
     $1, $2, $3, $4, $5, $6,
-    $7, $8, $9
+    $7, $8, $9, $10
 )
 ON CONFLICT (account_id) DO UPDATE
 SET method = excluded.method,
@@ -320,19 +321,21 @@ SET method = excluded.method,
     business_hours = excluded.business_hours,
     auto_reply_message = excluded.auto_reply_message,
     out_of_hours_message = excluded.out_of_hours_message,
+    inactivity_timeout_seconds = excluded.inactivity_timeout_seconds,
     updated_at = excluded.updated_at
 `
 
 type HandoffSettingsUpsertParams struct {
-	AccountID         pgtype.UUID
-	Method            string
-	Destination       string
-	CustomMessage     string
-	CustomLinks       []byte
-	BusinessHours     []byte
-	AutoReplyMessage  string
-	OutOfHoursMessage string
-	UpdatedAt         time.Time
+	AccountID                pgtype.UUID
+	Method                   string
+	Destination              string
+	CustomMessage            string
+	CustomLinks              []byte
+	BusinessHours            []byte
+	AutoReplyMessage         string
+	OutOfHoursMessage        string
+	InactivityTimeoutSeconds int32
+	UpdatedAt                time.Time
 }
 
 func (q *Queries) HandoffSettingsUpsert(ctx context.Context, db DBTX, arg HandoffSettingsUpsertParams) error {
@@ -345,6 +348,7 @@ func (q *Queries) HandoffSettingsUpsert(ctx context.Context, db DBTX, arg Handof
 		arg.BusinessHours,
 		arg.AutoReplyMessage,
 		arg.OutOfHoursMessage,
+		arg.InactivityTimeoutSeconds,
 		arg.UpdatedAt,
 	)
 	return err

@@ -171,15 +171,16 @@ type Handoff struct {
 }
 
 type HandoffSetting struct {
-	AccountID         pgtype.UUID
-	Method            string
-	Destination       string
-	CustomMessage     string
-	CustomLinks       []byte
-	BusinessHours     []byte
-	AutoReplyMessage  string
-	OutOfHoursMessage string
-	UpdatedAt         time.Time
+	AccountID                pgtype.UUID
+	Method                   string
+	Destination              string
+	CustomMessage            string
+	CustomLinks              []byte
+	BusinessHours            []byte
+	AutoReplyMessage         string
+	OutOfHoursMessage        string
+	UpdatedAt                time.Time
+	InactivityTimeoutSeconds int32
 }
 
 type InboxAgent struct {

@@ -14,6 +14,7 @@ import (
 
 const skillAccountState = `-- name: SkillAccountState :one
 SELECT a.agent_enabled,
+    a.time_zone,
     a.agent_channels,
     ARRAY(
         SELECT i.provider
@@ -42,6 +43,7 @@ type SkillAccountStateParams struct {
 
 type SkillAccountStateRow struct {
 	AgentEnabled  bool
+	TimeZone      string
 	AgentChannels []string
 	Providers     []string
 	Topics        []string
@@ -54,6 +56,7 @@ func (q *Queries) SkillAccountState(ctx context.Context, db DBTX, arg SkillAccou
 	var i SkillAccountStateRow
 	err := row.Scan(
 		&i.AgentEnabled,
+		&i.TimeZone,
 		&i.AgentChannels,
 		&i.Providers,
 		&i.Topics,
