@@ -402,4 +402,3 @@ func BenchmarkRespond(b *testing.B) {
 		}
 	}
 }
-
