@@ -75,6 +75,31 @@ ORDER BY w.word
 ON CONFLICT (account_id, word) DO UPDATE
 SET article_count = knowledge_words.article_count + 1;
 
+-- KnowledgeLexemesAdd counts the stored article's English lexemes into the account's
+-- lexeme counts, in lexeme order so concurrent writers lock rows in the same order.
+-- name: KnowledgeLexemesAdd :exec
+INSERT INTO knowledge_lexemes (account_id, lexeme, article_count)
+SELECT a.account_id, l.lexeme, 1
+FROM knowledge_articles AS a,
+    knowledge_lexemes_of(a.title || ' ' || a.body) AS l (lexeme)
+WHERE a.account_id = @account_id
+    AND a.id = @article_id
+ORDER BY l.lexeme
+ON CONFLICT (account_id, lexeme) DO UPDATE
+SET article_count = knowledge_lexemes.article_count + 1;
+
+-- KnowledgeLexemesRelease uncounts the stored article's lexemes.
+-- name: KnowledgeLexemesRelease :exec
+UPDATE knowledge_lexemes AS k
+SET article_count = k.article_count - 1
+FROM knowledge_articles AS a,
+    knowledge_lexemes_of(a.title || ' ' || a.body) AS l (lexeme)
+WHERE a.account_id = @account_id
+    AND a.id = @article_id
+    AND k.account_id = a.account_id
+    AND k.lexeme = l.lexeme
+    AND k.article_count > 0;
+
 -- KnowledgeWordsRelease uncounts the stored article's words from the vocabulary; words no
 -- article uses any more stay with a count of 0 and are ignored by searches.
 -- name: KnowledgeWordsRelease :exec
@@ -89,20 +114,29 @@ WHERE a.account_id = @account_id
     AND k.article_count > 0;
 
 -- KnowledgeSearch finds the passages best answering @query, one per article, best first.
+--
 -- Each query word of four letters or more, not a stop word, that the vocabulary lacks is
 -- replaced by the vocabulary word closest to it: among the @candidates nearest by trigram
 -- distance, the one with the fewest edits, if it takes at most one edit (two from six
--- letters), so "retrun" finds "return" but "something" does not become "anything". The
--- words' English lexemes are OR-ed into a full-text query, and passages are ranked with
--- the title weighing more than the body, the earlier paragraph first on a tie. The
--- passage comes back plain and with the matched words in <mark></mark>.
+-- letters), so "retrun" finds "return" but "something" does not become "anything". Each
+-- word (a term) is then replaced by its synonyms if it has some (the @synonyms entry
+-- "word synonym..." starting with it; an entry of just the word drops it) and taken to
+-- English lexemes; stop words and words no article uses drop out.
+--
+-- A term weighs more the fewer articles use it (BM25's inverse document frequency over
+-- the account's lexeme counts), so "shipping", in most articles, weighs little beside
+-- "free". A passage matching any term is scored on the weight of the terms it contains,
+-- of those in its first sentence, of those in its article's title and of those anywhere
+-- in its article, each share of the query's total weight, plus a little for term
+-- density; the best passage of each article is kept, the earlier paragraph first on a
+-- tie. The passage comes back plain and with the matched words in <mark></mark>.
 -- name: KnowledgeSearch :many
 WITH typed AS (
     SELECT w.word
     FROM knowledge_words_of(@query::text) AS w (word)
 ),
 corrected AS (
-    SELECT coalesce(
+    SELECT DISTINCT coalesce(
         (
             SELECT k.word
             FROM knowledge_words AS k
@@ -130,20 +164,79 @@ corrected AS (
     ) AS word
     FROM typed AS t
 ),
-q AS (
-    SELECT (
-        SELECT string_agg(quote_literal(l.lexeme), ' | ')
-        FROM unnest(tsvector_to_array(to_tsvector('english'::regconfig, coalesce(string_agg(c.word, ' '), '')))) AS l (lexeme)
-    )::tsquery AS query
+widened AS (
+    SELECT c.word AS term,
+        coalesce(
+            (
+                SELECT substr(s.entry, length(c.word) + 2)
+                FROM unnest(@synonyms::text[]) AS s (entry)
+                WHERE split_part(s.entry, ' ', 1) = c.word
+                LIMIT 1
+            ),
+            c.word
+        ) AS words
     FROM corrected AS c
+),
+term_lexemes AS (
+    SELECT DISTINCT t.lexeme AS term, l.lexeme, k.article_count
+    FROM widened AS w,
+        knowledge_lexemes_of(w.term) AS t (lexeme),
+        knowledge_lexemes_of(w.words) AS l (lexeme),
+        knowledge_lexemes AS k
+    WHERE k.account_id = @account_id
+        AND k.lexeme = l.lexeme
+        AND k.article_count > 0
+),
+articles AS (
+    SELECT count(*) AS n
+    FROM knowledge_articles AS a
+    WHERE a.account_id = @account_id
+),
+terms AS MATERIALIZED (
+    SELECT tl.term,
+        ln(1 + (n.n - max(tl.article_count) + 0.5) / (max(tl.article_count) + 0.5)) AS weight,
+        string_agg(quote_literal(tl.lexeme), ' | ')::tsquery AS query,
+        string_agg(quote_literal(tl.lexeme) || ':B', ' | ')::tsquery AS in_lead,
+        string_agg(quote_literal(tl.lexeme) || ':A', ' | ')::tsquery AS in_title
+    FROM term_lexemes AS tl, articles AS n
+    GROUP BY tl.term, n.n
+),
+q AS (
+    SELECT string_agg('(' || t.query::text || ')', ' | ')::tsquery AS query, sum(t.weight) AS weight
+    FROM terms AS t
+),
+matches AS MATERIALIZED (
+    SELECT p.article_id, p.position, t.term, t.weight,
+        p.search @@ t.in_lead AS in_lead,
+        p.search @@ t.in_title AS in_title,
+        ts_rank_cd(p.search, q.query, 1) AS density
+    FROM knowledge_passages AS p, q, terms AS t
+    WHERE p.account_id = @account_id
+        AND p.search @@ q.query
+        AND p.search @@ t.query
+        AND (sqlc.narg(topics)::text[] IS NULL OR p.topic = any(sqlc.narg(topics)::text[]))
+),
+article_weights AS (
+    SELECT m.article_id, sum(m.weight) AS weight
+    FROM (SELECT DISTINCT article_id, term, weight FROM matches) AS m
+    GROUP BY m.article_id
+),
+passages AS (
+    SELECT m.article_id, m.position,
+        sum(m.weight) AS weight,
+        coalesce(sum(m.weight) FILTER (WHERE m.in_lead), 0) AS lead_weight,
+        coalesce(sum(m.weight) FILTER (WHERE m.in_title), 0) AS title_weight,
+        max(m.density) AS density
+    FROM matches AS m
+    GROUP BY m.article_id, m.position
 ),
 best AS (
     SELECT DISTINCT ON (p.article_id)
-        p.article_id, p.body, ts_rank(p.search, q.query) AS score
-    FROM knowledge_passages AS p, q
-    WHERE p.account_id = @account_id
-        AND p.search @@ q.query
-        AND (sqlc.narg(topics)::text[] IS NULL OR p.topic = any(sqlc.narg(topics)::text[]))
+        p.article_id, p.position,
+        (p.weight + p.lead_weight + p.title_weight + 0.3 * aw.weight) / q.weight + 0.3 * p.density + 0.1 / p.position AS score
+    FROM passages AS p
+    JOIN article_weights AS aw ON aw.article_id = p.article_id,
+        q
     ORDER BY p.article_id, score DESC, p.position
 ),
 top AS (
@@ -153,10 +246,11 @@ top AS (
     LIMIT @max
 )
 SELECT a.id, a.title, a.topic, a.url,
-    top.body AS passage,
-    ts_headline('english'::regconfig, top.body, q.query, 'StartSel=<mark>, StopSel=</mark>, HighlightAll=true')::text AS highlighted,
+    kp.body AS passage,
+    ts_headline('english'::regconfig, kp.body, q.query, 'StartSel=<mark>, StopSel=</mark>, HighlightAll=true')::text AS highlighted,
     top.score::real AS score
 FROM top
-JOIN knowledge_articles AS a ON a.account_id = @account_id AND a.id = top.article_id,
+JOIN knowledge_articles AS a ON a.account_id = @account_id AND a.id = top.article_id
+JOIN knowledge_passages AS kp ON kp.account_id = @account_id AND kp.article_id = top.article_id AND kp.position = top.position,
     q
 ORDER BY top.score DESC, a.id;

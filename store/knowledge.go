@@ -14,6 +14,25 @@ import (
 // query word is compared with by edit distance.
 const typoCandidates = 8
 
+// searchSynonyms are how knowledge searches read a shopper's words: each entry is a
+// query word followed by the words help articles use for it, the word itself included
+// when it stays, and a passage with any of them counts as one containing the word. An
+// entry of a word alone drops it: words of questions that say nothing of the subject.
+var searchSynonyms = []string{
+	// Questions about money.
+	"much cost price", "price cost price", "prices cost price", "pricing cost price", "charge charge cost",
+	// Codes.
+	"coupon coupon code discount", "coupons coupon code discount", "promo promo code discount",
+	"voucher voucher code discount",
+	// Words shoppers use for the help centre's.
+	"delete close", "package parcel", "packages parcel", "zipper zip", "clean clean wash",
+	"warranty warranty guarantee", "phone phone call", "telephone phone call",
+	"installments instalments", "installment instalments", "long days",
+	// Words of the question, not of its subject.
+	"get", "tell", "know", "want", "need", "like", "please", "possible", "way", "thing", "something", "anything",
+	"right", "now",
+}
+
 // CreateKnowledgeArticle stores article a, its search passages (one per paragraph) and
 // its words in the account's vocabulary, in one transaction. Returns EConflict if its id
 // is taken.
@@ -88,12 +107,19 @@ func (s *Store) unindexKnowledgeArticle(ctx context.Context, tx pgx.Tx, account,
 	if err := s.queries.KnowledgePassagesDelete(ctx, tx, dbsqlc.KnowledgePassagesDeleteParams{AccountID: account, ArticleID: id}); err != nil {
 		return err
 	}
+	if err := s.queries.KnowledgeLexemesRelease(ctx, tx, dbsqlc.KnowledgeLexemesReleaseParams{AccountID: account, ArticleID: id}); err != nil {
+		return err
+	}
 	return s.queries.KnowledgeWordsRelease(ctx, tx, dbsqlc.KnowledgeWordsReleaseParams{AccountID: account, ArticleID: id})
 }
 
-// indexKnowledgeArticle writes the stored article's passages and counts its words.
+// indexKnowledgeArticle writes the stored article's passages and counts its words and
+// lexemes.
 func (s *Store) indexKnowledgeArticle(ctx context.Context, tx pgx.Tx, account, id pgtype.UUID) error {
 	if err := s.queries.KnowledgePassagesWrite(ctx, tx, dbsqlc.KnowledgePassagesWriteParams{AccountID: account, ArticleID: id}); err != nil {
+		return err
+	}
+	if err := s.queries.KnowledgeLexemesAdd(ctx, tx, dbsqlc.KnowledgeLexemesAddParams{AccountID: account, ArticleID: id}); err != nil {
 		return err
 	}
 	return s.queries.KnowledgeWordsAdd(ctx, tx, dbsqlc.KnowledgeWordsAddParams{AccountID: account, ArticleID: id})
@@ -152,7 +178,8 @@ func (s *Store) SearchKnowledge(ctx context.Context, accountID, query string, to
 		return nil, err
 	}
 	rows, err := s.queries.KnowledgeSearch(ctx, s.pool, dbsqlc.KnowledgeSearchParams{
-		AccountID: account, Query: query, Candidates: typoCandidates, Topics: textArray(topics), Max: limitParam(limit),
+		AccountID: account, Query: query, Candidates: typoCandidates, Synonyms: searchSynonyms,
+		Topics: textArray(topics), Max: limitParam(limit),
 	})
 	if err != nil {
 		return nil, interpret(err, "knowledge article")

@@ -224,6 +224,53 @@ func (q *Queries) KnowledgeArticleUpdate(ctx context.Context, db DBTX, arg Knowl
 	return i, err
 }
 
+const knowledgeLexemesAdd = `-- name: KnowledgeLexemesAdd :exec
+INSERT INTO knowledge_lexemes (account_id, lexeme, article_count)
+SELECT a.account_id, l.lexeme, 1
+FROM knowledge_articles AS a,
+    knowledge_lexemes_of(a.title || ' ' || a.body) AS l (lexeme)
+WHERE a.account_id = $1
+    AND a.id = $2
+ORDER BY l.lexeme
+ON CONFLICT (account_id, lexeme) DO UPDATE
+SET article_count = knowledge_lexemes.article_count + 1
+`
+
+type KnowledgeLexemesAddParams struct {
+	AccountID pgtype.UUID
+	ArticleID pgtype.UUID
+}
+
+// KnowledgeLexemesAdd counts the stored article's English lexemes into the account's
+// lexeme counts, in lexeme order so concurrent writers lock rows in the same order.
+func (q *Queries) KnowledgeLexemesAdd(ctx context.Context, db DBTX, arg KnowledgeLexemesAddParams) error {
+	_, err := db.Exec(ctx, knowledgeLexemesAdd, arg.AccountID, arg.ArticleID)
+	return err
+}
+
+const knowledgeLexemesRelease = `-- name: KnowledgeLexemesRelease :exec
+UPDATE knowledge_lexemes AS k
+SET article_count = k.article_count - 1
+FROM knowledge_articles AS a,
+    knowledge_lexemes_of(a.title || ' ' || a.body) AS l (lexeme)
+WHERE a.account_id = $1
+    AND a.id = $2
+    AND k.account_id = a.account_id
+    AND k.lexeme = l.lexeme
+    AND k.article_count > 0
+`
+
+type KnowledgeLexemesReleaseParams struct {
+	AccountID pgtype.UUID
+	ArticleID pgtype.UUID
+}
+
+// KnowledgeLexemesRelease uncounts the stored article's lexemes.
+func (q *Queries) KnowledgeLexemesRelease(ctx context.Context, db DBTX, arg KnowledgeLexemesReleaseParams) error {
+	_, err := db.Exec(ctx, knowledgeLexemesRelease, arg.AccountID, arg.ArticleID)
+	return err
+}
+
 const knowledgePassagesDelete = `-- name: KnowledgePassagesDelete :exec
 DELETE FROM knowledge_passages
 WHERE account_id = $1
@@ -269,7 +316,7 @@ WITH typed AS (
     FROM knowledge_words_of($2::text) AS w (word)
 ),
 corrected AS (
-    SELECT coalesce(
+    SELECT DISTINCT coalesce(
         (
             SELECT k.word
             FROM knowledge_words AS k
@@ -297,34 +344,94 @@ corrected AS (
     ) AS word
     FROM typed AS t
 ),
-q AS (
-    SELECT (
-        SELECT string_agg(quote_literal(l.lexeme), ' | ')
-        FROM unnest(tsvector_to_array(to_tsvector('english'::regconfig, coalesce(string_agg(c.word, ' '), '')))) AS l (lexeme)
-    )::tsquery AS query
+widened AS (
+    SELECT c.word AS term,
+        coalesce(
+            (
+                SELECT substr(s.entry, length(c.word) + 2)
+                FROM unnest($4::text[]) AS s (entry)
+                WHERE split_part(s.entry, ' ', 1) = c.word
+                LIMIT 1
+            ),
+            c.word
+        ) AS words
     FROM corrected AS c
+),
+term_lexemes AS (
+    SELECT DISTINCT t.lexeme AS term, l.lexeme, k.article_count
+    FROM widened AS w,
+        knowledge_lexemes_of(w.term) AS t (lexeme),
+        knowledge_lexemes_of(w.words) AS l (lexeme),
+        knowledge_lexemes AS k
+    WHERE k.account_id = $1
+        AND k.lexeme = l.lexeme
+        AND k.article_count > 0
+),
+articles AS (
+    SELECT count(*) AS n
+    FROM knowledge_articles AS a
+    WHERE a.account_id = $1
+),
+terms AS MATERIALIZED (
+    SELECT tl.term,
+        ln(1 + (n.n - max(tl.article_count) + 0.5) / (max(tl.article_count) + 0.5)) AS weight,
+        string_agg(quote_literal(tl.lexeme), ' | ')::tsquery AS query,
+        string_agg(quote_literal(tl.lexeme) || ':B', ' | ')::tsquery AS in_lead,
+        string_agg(quote_literal(tl.lexeme) || ':A', ' | ')::tsquery AS in_title
+    FROM term_lexemes AS tl, articles AS n
+    GROUP BY tl.term, n.n
+),
+q AS (
+    SELECT string_agg('(' || t.query::text || ')', ' | ')::tsquery AS query, sum(t.weight) AS weight
+    FROM terms AS t
+),
+matches AS MATERIALIZED (
+    SELECT p.article_id, p.position, t.term, t.weight,
+        p.search @@ t.in_lead AS in_lead,
+        p.search @@ t.in_title AS in_title,
+        ts_rank_cd(p.search, q.query, 1) AS density
+    FROM knowledge_passages AS p, q, terms AS t
+    WHERE p.account_id = $1
+        AND p.search @@ q.query
+        AND p.search @@ t.query
+        AND ($5::text[] IS NULL OR p.topic = any($5::text[]))
+),
+article_weights AS (
+    SELECT m.article_id, sum(m.weight) AS weight
+    FROM (SELECT DISTINCT article_id, term, weight FROM matches) AS m
+    GROUP BY m.article_id
+),
+passages AS (
+    SELECT m.article_id, m.position,
+        sum(m.weight) AS weight,
+        coalesce(sum(m.weight) FILTER (WHERE m.in_lead), 0) AS lead_weight,
+        coalesce(sum(m.weight) FILTER (WHERE m.in_title), 0) AS title_weight,
+        max(m.density) AS density
+    FROM matches AS m
+    GROUP BY m.article_id, m.position
 ),
 best AS (
     SELECT DISTINCT ON (p.article_id)
-        p.article_id, p.body, ts_rank(p.search, q.query) AS score
-    FROM knowledge_passages AS p, q
-    WHERE p.account_id = $1
-        AND p.search @@ q.query
-        AND ($4::text[] IS NULL OR p.topic = any($4::text[]))
+        p.article_id, p.position,
+        (p.weight + p.lead_weight + p.title_weight + 0.3 * aw.weight) / q.weight + 0.3 * p.density + 0.1 / p.position AS score
+    FROM passages AS p
+    JOIN article_weights AS aw ON aw.article_id = p.article_id,
+        q
     ORDER BY p.article_id, score DESC, p.position
 ),
 top AS (
-    SELECT article_id, body, score
+    SELECT article_id, position, score
     FROM best
     ORDER BY score DESC, article_id
-    LIMIT $5
+    LIMIT $6
 )
 SELECT a.id, a.title, a.topic, a.url,
-    top.body AS passage,
-    ts_headline('english'::regconfig, top.body, q.query, 'StartSel=<mark>, StopSel=</mark>, HighlightAll=true')::text AS highlighted,
+    kp.body AS passage,
+    ts_headline('english'::regconfig, kp.body, q.query, 'StartSel=<mark>, StopSel=</mark>, HighlightAll=true')::text AS highlighted,
     top.score::real AS score
 FROM top
-JOIN knowledge_articles AS a ON a.account_id = $1 AND a.id = top.article_id,
+JOIN knowledge_articles AS a ON a.account_id = $1 AND a.id = top.article_id
+JOIN knowledge_passages AS kp ON kp.account_id = $1 AND kp.article_id = top.article_id AND kp.position = top.position,
     q
 ORDER BY top.score DESC, a.id
 `
@@ -333,6 +440,7 @@ type KnowledgeSearchParams struct {
 	AccountID  pgtype.UUID
 	Query      string
 	Candidates int32
+	Synonyms   []string
 	Topics     []string
 	Max        int32
 }
@@ -348,18 +456,28 @@ type KnowledgeSearchRow struct {
 }
 
 // KnowledgeSearch finds the passages best answering @query, one per article, best first.
+//
 // Each query word of four letters or more, not a stop word, that the vocabulary lacks is
 // replaced by the vocabulary word closest to it: among the @candidates nearest by trigram
 // distance, the one with the fewest edits, if it takes at most one edit (two from six
-// letters), so "retrun" finds "return" but "something" does not become "anything". The
-// words' English lexemes are OR-ed into a full-text query, and passages are ranked with
-// the title weighing more than the body, the earlier paragraph first on a tie. The
-// passage comes back plain and with the matched words in <mark></mark>.
+// letters), so "retrun" finds "return" but "something" does not become "anything". Each
+// word (a term) is then replaced by its synonyms if it has some (the @synonyms entry
+// "word synonym..." starting with it; an entry of just the word drops it) and taken to
+// English lexemes; stop words and words no article uses drop out.
+//
+// A term weighs more the fewer articles use it (BM25's inverse document frequency over
+// the account's lexeme counts), so "shipping", in most articles, weighs little beside
+// "free". A passage matching any term is scored on the weight of the terms it contains,
+// of those in its first sentence, of those in its article's title and of those anywhere
+// in its article, each share of the query's total weight, plus a little for term
+// density; the best passage of each article is kept, the earlier paragraph first on a
+// tie. The passage comes back plain and with the matched words in <mark></mark>.
 func (q *Queries) KnowledgeSearch(ctx context.Context, db DBTX, arg KnowledgeSearchParams) ([]KnowledgeSearchRow, error) {
 	rows, err := db.Query(ctx, knowledgeSearch,
 		arg.AccountID,
 		arg.Query,
 		arg.Candidates,
+		arg.Synonyms,
 		arg.Topics,
 		arg.Max,
 	)

@@ -210,6 +210,12 @@ type KnowledgeArticle struct {
 	UpdatedAt time.Time
 }
 
+type KnowledgeLexeme struct {
+	AccountID    pgtype.UUID
+	Lexeme       string
+	ArticleCount int32
+}
+
 type KnowledgePassage struct {
 	AccountID pgtype.UUID
 	ArticleID pgtype.UUID
