@@ -75,31 +75,6 @@ ORDER BY w.word
 ON CONFLICT (account_id, word) DO UPDATE
 SET article_count = knowledge_words.article_count + 1;
 
--- KnowledgeLexemesAdd counts the stored article's English lexemes into the account's
--- lexeme counts, in lexeme order so concurrent writers lock rows in the same order.
--- name: KnowledgeLexemesAdd :exec
-INSERT INTO knowledge_lexemes (account_id, lexeme, article_count)
-SELECT a.account_id, l.lexeme, 1
-FROM knowledge_articles AS a,
-    knowledge_lexemes_of(a.title || ' ' || a.body) AS l (lexeme)
-WHERE a.account_id = @account_id
-    AND a.id = @article_id
-ORDER BY l.lexeme
-ON CONFLICT (account_id, lexeme) DO UPDATE
-SET article_count = knowledge_lexemes.article_count + 1;
-
--- KnowledgeLexemesRelease uncounts the stored article's lexemes.
--- name: KnowledgeLexemesRelease :exec
-UPDATE knowledge_lexemes AS k
-SET article_count = k.article_count - 1
-FROM knowledge_articles AS a,
-    knowledge_lexemes_of(a.title || ' ' || a.body) AS l (lexeme)
-WHERE a.account_id = @account_id
-    AND a.id = @article_id
-    AND k.account_id = a.account_id
-    AND k.lexeme = l.lexeme
-    AND k.article_count > 0;
-
 -- KnowledgeWordsRelease uncounts the stored article's words from the vocabulary; words no
 -- article uses any more stay with a count of 0 and are ignored by searches.
 -- name: KnowledgeWordsRelease :exec
@@ -124,7 +99,7 @@ WHERE a.account_id = @account_id
 -- English lexemes; stop words and words no article uses drop out.
 --
 -- A term weighs more the fewer articles use it (BM25's inverse document frequency over
--- the account's lexeme counts), so "shipping", in most articles, weighs little beside
+-- the articles using each of its lexemes in any form, counted in the vocabulary), so "shipping", in most articles, weighs little beside
 -- "free". A passage matching any term is scored on the weight of the terms it contains,
 -- of those in its first sentence, of those in its article's title and of those anywhere
 -- in its article, each share of the query's total weight, plus a little for term
@@ -177,39 +152,41 @@ widened AS (
         ) AS words
     FROM corrected AS c
 ),
-term_lexemes AS (
-    SELECT DISTINCT t.lexeme AS term, l.lexeme, k.article_count
-    FROM widened AS w,
-        knowledge_lexemes_of(w.term) AS t (lexeme),
-        knowledge_lexemes_of(w.words) AS l (lexeme),
-        knowledge_lexemes AS k
-    WHERE k.account_id = @account_id
-        AND k.lexeme = l.lexeme
-        AND k.article_count > 0
-),
 articles AS (
     SELECT count(*) AS n
     FROM knowledge_articles AS a
     WHERE a.account_id = @account_id
 ),
+word_lexemes AS (
+    SELECT w.term, l.lexeme, max(k.article_count) AS article_count
+    FROM widened AS w,
+        unnest(tsvector_to_array(to_tsvector('english'::regconfig, w.words))) AS l (lexeme)
+    JOIN knowledge_words AS k ON k.account_id = @account_id AND k.lexeme = l.lexeme AND k.article_count > 0
+    GROUP BY w.term, l.lexeme
+),
 terms AS MATERIALIZED (
-    SELECT tl.term,
-        ln(1 + (n.n - max(tl.article_count) + 0.5) / (max(tl.article_count) + 0.5)) AS weight,
-        string_agg(quote_literal(tl.lexeme), ' | ')::tsquery AS query,
-        string_agg(quote_literal(tl.lexeme) || ':B', ' | ')::tsquery AS in_lead,
-        string_agg(quote_literal(tl.lexeme) || ':A', ' | ')::tsquery AS in_title
-    FROM term_lexemes AS tl, articles AS n
-    GROUP BY tl.term, n.n
+    SELECT DISTINCT ON (t.lexemes) t.*
+    FROM (
+        SELECT string_agg(wl.lexeme, ' ' ORDER BY wl.lexeme) AS lexemes,
+            ln(1 + (n.n - max(wl.article_count) + 0.5) / (max(wl.article_count) + 0.5)) AS weight,
+            string_agg(quote_literal(wl.lexeme), ' | ')::tsquery AS query,
+            string_agg(quote_literal(wl.lexeme) || ':B', ' | ')::tsquery AS in_lead,
+            string_agg(quote_literal(wl.lexeme) || ':A', ' | ')::tsquery AS in_title
+        FROM word_lexemes AS wl, articles AS n
+        GROUP BY wl.term, n.n
+    ) AS t
 ),
 q AS (
-    SELECT string_agg('(' || t.query::text || ')', ' | ')::tsquery AS query, sum(t.weight) AS weight
+    SELECT string_agg('(' || t.query::text || ')', ' | ')::tsquery AS query, sum(t.weight) AS weight,
+        @query::text ~* '^\W*how (do|can|should|would) (i|we|you)\M|^\W*how to\M' AS instructions
     FROM terms AS t
 ),
 matches AS MATERIALIZED (
-    SELECT p.article_id, p.position, t.term, t.weight,
+    SELECT p.article_id, p.position, t.lexemes AS term, t.weight,
         p.search @@ t.in_lead AS in_lead,
         p.search @@ t.in_title AS in_title,
-        ts_rank_cd(p.search, q.query, 1) AS density
+        ts_rank_cd(p.search, q.query, 1) AS density,
+        q.instructions AND left(p.body, 3) = 'To ' AS instructions
     FROM knowledge_passages AS p, q, terms AS t
     WHERE p.account_id = @account_id
         AND p.search @@ q.query
@@ -226,14 +203,16 @@ passages AS (
         sum(m.weight) AS weight,
         coalesce(sum(m.weight) FILTER (WHERE m.in_lead), 0) AS lead_weight,
         coalesce(sum(m.weight) FILTER (WHERE m.in_title), 0) AS title_weight,
-        max(m.density) AS density
+        max(m.density) AS density,
+        coalesce(sum(m.weight) FILTER (WHERE m.in_lead AND m.instructions), 0) AS instructions_weight
     FROM matches AS m
     GROUP BY m.article_id, m.position
 ),
 best AS (
     SELECT DISTINCT ON (p.article_id)
         p.article_id, p.position,
-        (p.weight + p.lead_weight + p.title_weight + 0.3 * aw.weight) / q.weight + 0.3 * p.density + 0.1 / p.position AS score
+        (p.weight + p.lead_weight + p.title_weight + 0.3 * aw.weight) / q.weight + 0.3 * p.density + 0.1 / p.position
+            + 0.5 * p.instructions_weight / q.weight AS score
     FROM passages AS p
     JOIN article_weights AS aw ON aw.article_id = p.article_id,
         q

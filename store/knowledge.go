@@ -20,17 +20,18 @@ const typoCandidates = 8
 // entry of a word alone drops it: words of questions that say nothing of the subject.
 var searchSynonyms = []string{
 	// Questions about money.
-	"much cost price", "price cost price", "prices cost price", "pricing cost price", "charge charge cost",
+	"much cost price", "cost cost price", "price cost price", "prices cost price", "pricing cost price", "charge charge cost",
 	// Codes.
 	"coupon coupon code discount", "coupons coupon code discount", "promo promo code discount",
 	"voucher voucher code discount",
 	// Words shoppers use for the help centre's.
 	"delete close", "package parcel", "packages parcel", "zipper zip", "clean clean wash",
 	"warranty warranty guarantee", "phone phone call", "telephone phone call",
-	"installments instalments", "installment instalments", "long days",
+	"installments instalments", "installment instalments", "long days", "add add adding",
+	"cutoff cut-off", "now current", "currently current",
 	// Words of the question, not of its subject.
 	"get", "tell", "know", "want", "need", "like", "please", "possible", "way", "thing", "something", "anything",
-	"right", "now",
+	"right",
 }
 
 // CreateKnowledgeArticle stores article a, its search passages (one per paragraph) and
@@ -107,19 +108,12 @@ func (s *Store) unindexKnowledgeArticle(ctx context.Context, tx pgx.Tx, account,
 	if err := s.queries.KnowledgePassagesDelete(ctx, tx, dbsqlc.KnowledgePassagesDeleteParams{AccountID: account, ArticleID: id}); err != nil {
 		return err
 	}
-	if err := s.queries.KnowledgeLexemesRelease(ctx, tx, dbsqlc.KnowledgeLexemesReleaseParams{AccountID: account, ArticleID: id}); err != nil {
-		return err
-	}
 	return s.queries.KnowledgeWordsRelease(ctx, tx, dbsqlc.KnowledgeWordsReleaseParams{AccountID: account, ArticleID: id})
 }
 
-// indexKnowledgeArticle writes the stored article's passages and counts its words and
-// lexemes.
+// indexKnowledgeArticle writes the stored article's passages and counts its words.
 func (s *Store) indexKnowledgeArticle(ctx context.Context, tx pgx.Tx, account, id pgtype.UUID) error {
 	if err := s.queries.KnowledgePassagesWrite(ctx, tx, dbsqlc.KnowledgePassagesWriteParams{AccountID: account, ArticleID: id}); err != nil {
-		return err
-	}
-	if err := s.queries.KnowledgeLexemesAdd(ctx, tx, dbsqlc.KnowledgeLexemesAddParams{AccountID: account, ArticleID: id}); err != nil {
 		return err
 	}
 	return s.queries.KnowledgeWordsAdd(ctx, tx, dbsqlc.KnowledgeWordsAddParams{AccountID: account, ArticleID: id})

@@ -1,16 +1,16 @@
 -- Knowledge search ranking: a passage's first sentence, which usually names what the
--- paragraph is about, is searchable apart from the rest, and the account's articles are
--- counted per English lexeme so rare query words weigh more than words every article
--- uses ("shipping", "order").
+-- paragraph is about, is searchable apart from the rest, and the vocabulary's words know
+-- their English lexeme, so the articles using a query word in any form can be counted
+-- and rare query words weigh more than words most articles use ("shipping", "order").
 
 -- +goose Up
 -- knowledge_lead_sentence returns a paragraph's first sentence: up to the first ".",
--- "?", "!" or ":" followed by a space (not the "." of "$6.95" or of a web address), or
+-- "?" or "!" followed by a space (not the "." of "$6.95" or of a web address), or
 -- the whole paragraph.
 -- +goose StatementBegin
 CREATE FUNCTION knowledge_lead_sentence(body text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT coalesce(substring(body FROM '^.*?[.?!:](?=\s|$)'), body)
+    SELECT coalesce(substring(body FROM '^.*?[.?!](?=\s|$)'), body)
 $$;
 -- +goose StatementEnd
 
@@ -25,34 +25,15 @@ ALTER TABLE knowledge_passages ADD COLUMN search tsvector NOT NULL GENERATED ALW
 ) STORED;
 CREATE INDEX knowledge_passages_search_idx ON knowledge_passages USING gin (search);
 
--- The English lexemes of an account's articles (title and body) with the number of
--- articles using each, for the weight of a query word in searches; the store keeps it
--- with the articles, in the same transaction. Lexemes no article uses any more stay with
--- a count of 0.
-CREATE TABLE knowledge_lexemes (
-    account_id    uuid NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
-    lexeme        text NOT NULL,
-    article_count integer NOT NULL CHECK (article_count >= 0),
-    PRIMARY KEY (account_id, lexeme)
-);
-
--- knowledge_lexemes_of returns the distinct English lexemes of a text.
--- +goose StatementBegin
-CREATE FUNCTION knowledge_lexemes_of(t text) RETURNS SETOF text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT unnest(tsvector_to_array(to_tsvector('english'::regconfig, t)))
-$$;
--- +goose StatementEnd
-
-INSERT INTO knowledge_lexemes (account_id, lexeme, article_count)
-SELECT a.account_id, l.lexeme, count(*)
-FROM knowledge_articles AS a,
-    knowledge_lexemes_of(a.title || ' ' || a.body) AS l (lexeme)
-GROUP BY a.account_id, l.lexeme;
+-- A vocabulary word's English lexeme (NULL for a stop word), so searches can count the
+-- articles using a query word in any of its forms ("return", "returns", "returned").
+ALTER TABLE knowledge_words ADD COLUMN lexeme text GENERATED ALWAYS AS (
+    (tsvector_to_array(to_tsvector('english'::regconfig, word)))[1]
+) STORED;
+CREATE INDEX knowledge_words_lexeme_idx ON knowledge_words (account_id, lexeme);
 
 -- +goose Down
-DROP TABLE knowledge_lexemes;
-DROP FUNCTION knowledge_lexemes_of(text);
+ALTER TABLE knowledge_words DROP COLUMN lexeme;
 DROP INDEX knowledge_passages_search_idx;
 ALTER TABLE knowledge_passages DROP COLUMN search;
 ALTER TABLE knowledge_passages ADD COLUMN search tsvector NOT NULL GENERATED ALWAYS AS (

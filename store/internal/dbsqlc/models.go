@@ -210,12 +210,6 @@ type KnowledgeArticle struct {
 	UpdatedAt time.Time
 }
 
-type KnowledgeLexeme struct {
-	AccountID    pgtype.UUID
-	Lexeme       string
-	ArticleCount int32
-}
-
 type KnowledgePassage struct {
 	AccountID pgtype.UUID
 	ArticleID pgtype.UUID
@@ -230,6 +224,7 @@ type KnowledgeWord struct {
 	AccountID    pgtype.UUID
 	Word         string
 	ArticleCount int32
+	Lexeme       *string
 }
 
 type Message struct {
