@@ -28,7 +28,7 @@ var searchSynonyms = []string{
 	"delete close", "package parcel", "packages parcel", "zipper zip", "clean clean wash",
 	"warranty warranty guarantee", "phone phone call", "telephone phone call",
 	"installments instalments", "installment instalments", "long days", "add add adding",
-	"cutoff cut-off", "now current", "currently current",
+	"cutoff cut-off", "now current", "currently current", "charged charged billing", "billed billed billing",
 	// Words of the question, not of its subject.
 	"get", "tell", "know", "want", "need", "like", "please", "possible", "way", "thing", "something", "anything",
 	"right",

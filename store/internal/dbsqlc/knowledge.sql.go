@@ -323,11 +323,12 @@ word_lexemes AS (
     GROUP BY w.term, l.lexeme
 ),
 terms AS MATERIALIZED (
-    SELECT DISTINCT ON (t.lexemes) t.lexemes, t.weight, t.query, t.in_lead, t.in_title
+    SELECT DISTINCT ON (t.lexemes) t.lexemes, t.weight, t.query, t.in_body, t.in_lead, t.in_title
     FROM (
         SELECT string_agg(wl.lexeme, ' ' ORDER BY wl.lexeme) AS lexemes,
             ln(1 + (n.n - max(wl.article_count) + 0.5) / (max(wl.article_count) + 0.5)) AS weight,
             string_agg(quote_literal(wl.lexeme), ' | ')::tsquery AS query,
+            string_agg(quote_literal(wl.lexeme) || ':BC', ' | ')::tsquery AS in_body,
             string_agg(quote_literal(wl.lexeme) || ':B', ' | ')::tsquery AS in_lead,
             string_agg(quote_literal(wl.lexeme) || ':A', ' | ')::tsquery AS in_title
         FROM word_lexemes AS wl, articles AS n
@@ -341,10 +342,12 @@ q AS (
 ),
 matches AS MATERIALIZED (
     SELECT p.article_id, p.position, t.lexemes AS term, t.weight,
+        p.search @@ t.in_body AS in_body,
         p.search @@ t.in_lead AS in_lead,
         p.search @@ t.in_title AS in_title,
         ts_rank_cd(p.search, q.query, 1) AS density,
-        q.instructions AND left(p.body, 3) = 'To ' AS instructions
+        q.instructions AND left(p.body, 3) = 'To ' AS instructions,
+        length(to_tsvector('english'::regconfig, p.title)) AS title_length
     FROM knowledge_passages AS p, q, terms AS t
     WHERE p.account_id = $1
         AND p.search @@ q.query
@@ -358,9 +361,10 @@ article_weights AS (
 ),
 passages AS (
     SELECT m.article_id, m.position,
-        sum(m.weight) AS weight,
+        coalesce(sum(m.weight) FILTER (WHERE m.in_body), 0) AS weight,
         coalesce(sum(m.weight) FILTER (WHERE m.in_lead), 0) AS lead_weight,
         coalesce(sum(m.weight) FILTER (WHERE m.in_title), 0) AS title_weight,
+        count(*) FILTER (WHERE m.in_title)::float8 / max(m.title_length) AS title_share,
         max(m.density) AS density,
         coalesce(sum(m.weight) FILTER (WHERE m.in_lead AND m.instructions), 0) AS instructions_weight
     FROM matches AS m
@@ -370,7 +374,7 @@ best AS (
     SELECT DISTINCT ON (p.article_id)
         p.article_id, p.position,
         (p.weight + p.lead_weight + p.title_weight + 0.3 * aw.weight) / q.weight + 0.3 * p.density + 0.1 / p.position
-            + 0.5 * p.instructions_weight / q.weight AS score
+            + 0.5 * p.instructions_weight / q.weight + p.title_share AS score
     FROM passages AS p
     JOIN article_weights AS aw ON aw.article_id = p.article_id,
         q
@@ -422,13 +426,17 @@ type KnowledgeSearchRow struct {
 // "word synonym..." starting with it; an entry of just the word drops it) and taken to
 // English lexemes; stop words and words no article uses drop out.
 //
-// A term weighs more the fewer articles use it (BM25's inverse document frequency over
-// the articles using each of its lexemes in any form, counted in the vocabulary), so "shipping", in most articles, weighs little beside
-// "free". A passage matching any term is scored on the weight of the terms it contains,
-// of those in its first sentence, of those in its article's title and of those anywhere
-// in its article, each share of the query's total weight, plus a little for term
-// density; the best passage of each article is kept, the earlier paragraph first on a
-// tie. The passage comes back plain and with the matched words in <mark></mark>.
+// A term weighs more the fewer articles use it (BM25's inverse document frequency, from
+// the vocabulary's article count of the most used word of each of its lexemes), so
+// "shipping", in most articles, weighs little beside "free"; words with the same
+// lexemes make one term. A passage matching any term, in its body or its article's
+// title, is scored on the shares of the query's weight it holds in its body, in its
+// first sentence, in its article's title and (less) anywhere in its article, plus the
+// share of the title's words the query names, a little for term density and for being
+// an early paragraph, and, for a "how do I..." question, a bonus for a paragraph that
+// opens with "To ..." and a query term. The best passage of each article is kept, the
+// earlier paragraph first on a tie. The passage comes back plain and with the matched
+// words in <mark></mark>.
 func (q *Queries) KnowledgeSearch(ctx context.Context, db DBTX, arg KnowledgeSearchParams) ([]KnowledgeSearchRow, error) {
 	rows, err := db.Query(ctx, knowledgeSearch,
 		arg.AccountID,
