@@ -267,6 +267,7 @@ const knowledgeSearch = `-- name: KnowledgeSearch :many
 WITH typed AS (
     SELECT w.word
     FROM knowledge_words_of($2::text) AS w (word)
+    WHERE w.word <> ALL ($3::text[])
 ),
 corrected AS (
     SELECT DISTINCT coalesce(
@@ -287,7 +288,7 @@ corrected AS (
                     AND length(t.word) >= 4
                     AND length(to_tsvector('english'::regconfig, t.word)) > 0
                 ORDER BY k.word <-> t.word
-                LIMIT $3
+                LIMIT $4
             ) AS near
             WHERE levenshtein(near.word, t.word) <= CASE WHEN length(t.word) >= 6 THEN 2 ELSE 1 END
             ORDER BY levenshtein(near.word, t.word), near.word
@@ -302,7 +303,7 @@ widened AS (
         coalesce(
             (
                 SELECT substr(s.entry, length(c.word) + 2)
-                FROM unnest($4::text[]) AS s (entry)
+                FROM unnest($3::text[]) AS s (entry)
                 WHERE split_part(s.entry, ' ', 1) = c.word
                 LIMIT 1
             ),
@@ -312,8 +313,12 @@ widened AS (
 ),
 articles AS (
     SELECT count(*) AS n
-    FROM knowledge_articles AS a
-    WHERE a.account_id = $1
+    FROM (
+        SELECT
+        FROM knowledge_articles AS a
+        WHERE a.account_id = $1
+        LIMIT 2000
+    ) AS a
 ),
 word_lexemes AS (
     SELECT w.term, l.lexeme, max(k.article_count) AS article_count
@@ -326,7 +331,7 @@ terms AS MATERIALIZED (
     SELECT DISTINCT ON (t.lexemes) t.lexemes, t.weight, t.query, t.in_body, t.in_lead, t.in_title
     FROM (
         SELECT string_agg(wl.lexeme, ' ' ORDER BY wl.lexeme) AS lexemes,
-            ln(1 + (n.n - max(wl.article_count) + 0.5) / (max(wl.article_count) + 0.5)) AS weight,
+            ln(1 + (greatest(n.n, max(wl.article_count)) - max(wl.article_count) + 0.5) / (max(wl.article_count) + 0.5)) AS weight,
             string_agg(quote_literal(wl.lexeme), ' | ')::tsquery AS query,
             string_agg(quote_literal(wl.lexeme) || ':BC', ' | ')::tsquery AS in_body,
             string_agg(quote_literal(wl.lexeme) || ':B', ' | ')::tsquery AS in_lead,
@@ -340,19 +345,23 @@ q AS (
         $2::text ~* '^\W*how (do|can|should|would) (i|we|you)\M|^\W*how to\M' AS instructions
     FROM terms AS t
 ),
-matches AS MATERIALIZED (
-    SELECT p.article_id, p.position, t.lexemes AS term, t.weight,
-        p.search @@ t.in_body AS in_body,
-        p.search @@ t.in_lead AS in_lead,
-        p.search @@ t.in_title AS in_title,
+candidates AS MATERIALIZED (
+    SELECT p.article_id, p.position, p.search,
         ts_rank_cd(p.search, q.query, 1) AS density,
         q.instructions AND left(p.body, 3) = 'To ' AS instructions,
         length(to_tsvector('english'::regconfig, p.title)) AS title_length
-    FROM knowledge_passages AS p, q, terms AS t
+    FROM knowledge_passages AS p, q
     WHERE p.account_id = $1
         AND p.search @@ q.query
-        AND p.search @@ t.query
         AND ($5::text[] IS NULL OR p.topic = any($5::text[]))
+),
+matches AS MATERIALIZED (
+    SELECT c.article_id, c.position, t.lexemes AS term, t.weight, c.density, c.instructions, c.title_length,
+        c.search @@ t.in_body AS in_body,
+        c.search @@ t.in_lead AS in_lead,
+        c.search @@ t.in_title AS in_title
+    FROM candidates AS c
+    JOIN terms AS t ON c.search @@ t.query
 ),
 article_weights AS (
     SELECT m.article_id, sum(m.weight) AS weight
@@ -400,8 +409,8 @@ ORDER BY top.score DESC, a.id
 type KnowledgeSearchParams struct {
 	AccountID  pgtype.UUID
 	Query      string
-	Candidates int32
 	Synonyms   []string
+	Candidates int32
 	Topics     []string
 	Max        int32
 }
@@ -423,11 +432,13 @@ type KnowledgeSearchRow struct {
 // distance, the one with the fewest edits, if it takes at most one edit (two from six
 // letters), so "retrun" finds "return" but "something" does not become "anything". Each
 // word (a term) is then replaced by its synonyms if it has some (the @synonyms entry
-// "word synonym..." starting with it; an entry of just the word drops it) and taken to
-// English lexemes; stop words and words no article uses drop out.
+// "word synonym..." starting with it; an entry of just the word drops the word before
+// anything else) and taken to English lexemes; stop words and words no article uses drop
+// out.
 //
 // A term weighs more the fewer articles use it (BM25's inverse document frequency, from
-// the vocabulary's article count of the most used word of each of its lexemes), so
+// the vocabulary's article count of the most used word of each of its lexemes, of the
+// account's articles counted up to 2,000, beyond which weights barely change), so
 // "shipping", in most articles, weighs little beside "free"; words with the same
 // lexemes make one term. A passage matching any term, in its body or its article's
 // title, is scored on the shares of the query's weight it holds in its body, in its
@@ -441,8 +452,8 @@ func (q *Queries) KnowledgeSearch(ctx context.Context, db DBTX, arg KnowledgeSea
 	rows, err := db.Query(ctx, knowledgeSearch,
 		arg.AccountID,
 		arg.Query,
-		arg.Candidates,
 		arg.Synonyms,
+		arg.Candidates,
 		arg.Topics,
 		arg.Max,
 	)
