@@ -31,7 +31,7 @@ var searchSynonyms = []string{
 	"cutoff cut-off", "now current", "currently current", "charged charged billing", "billed billed billing",
 	// Words of the question, not of its subject.
 	"get", "tell", "know", "want", "need", "like", "please", "possible", "way", "thing", "something", "anything",
-	"right",
+	"right", "offer", "provide",
 }
 
 // CreateKnowledgeArticle stores article a, its search passages (one per paragraph) and

@@ -31,6 +31,7 @@ var searchEval = []searchCase{
 	// Shipping times and costs.
 	{"How much is shipping?", refs("shipping-times-and-costs", "costs $6.95 per order")},
 	{"When do I get free shipping?", refs("shipping-times-and-costs", "Free standard shipping applies to US orders over $75")},
+	{"Do you offer free shipping?", refs("shipping-times-and-costs", "Free standard shipping applies to US orders over $75")},
 	{"is there a minimum for free shipping", refs("shipping-times-and-costs", "Free standard shipping applies to US orders over $75")},
 	{"how long does delivery take", refs("shipping-times-and-costs", "takes 3-5 business days")},
 	{"which carrier do you use?", refs("shipping-times-and-costs", "ships US orders with UPS and USPS")},
