@@ -189,7 +189,9 @@ terms AS MATERIALIZED (
     ) AS t
 ),
 q AS (
-    SELECT string_agg('(' || t.query::text || ')', ' | ')::tsquery AS query, sum(t.weight) AS weight,
+    SELECT string_agg('(' || t.query::text || ')', ' | ')::tsquery AS query,
+        string_agg('(' || t.in_title::text || ')', ' | ')::tsquery AS in_title,
+        sum(t.weight) AS weight,
         @query::text ~* '^\W*how (do|can|should|would) (i|we|you)\M|^\W*how to\M' AS instructions
     FROM terms AS t
 ),
@@ -197,7 +199,7 @@ candidates AS MATERIALIZED (
     SELECT p.article_id, p.position, p.search,
         ts_rank_cd(p.search, q.query, 1) AS density,
         q.instructions AND left(p.body, 3) = 'To ' AS instructions,
-        length(to_tsvector('english'::regconfig, p.title)) AS title_length
+        CASE WHEN p.search @@ q.in_title THEN length(to_tsvector('english'::regconfig, p.title)) END AS title_length
     FROM knowledge_passages AS p, q
     WHERE p.account_id = @account_id
         AND p.search @@ q.query
@@ -221,7 +223,7 @@ passages AS (
         coalesce(sum(m.weight) FILTER (WHERE m.in_body), 0) AS weight,
         coalesce(sum(m.weight) FILTER (WHERE m.in_lead), 0) AS lead_weight,
         coalesce(sum(m.weight) FILTER (WHERE m.in_title), 0) AS title_weight,
-        count(*) FILTER (WHERE m.in_title)::float8 / max(m.title_length) AS title_share,
+        coalesce(count(*) FILTER (WHERE m.in_title)::float8 / max(m.title_length), 0) AS title_share,
         max(m.density) AS density,
         coalesce(sum(m.weight) FILTER (WHERE m.in_lead AND m.instructions), 0) AS instructions_weight
     FROM matches AS m
