@@ -14,6 +14,26 @@ import (
 // query word is compared with by edit distance.
 const typoCandidates = 8
 
+// searchSynonyms are how knowledge searches read a shopper's words: each entry is a
+// query word followed by the words help articles use for it, the word itself included
+// when it stays, and a passage with any of them counts as one containing the word. An
+// entry of a word alone drops it: words of questions that say nothing of the subject.
+var searchSynonyms = []string{
+	// Questions about money.
+	"much cost price", "cost cost price", "price cost price", "prices cost price", "pricing cost price", "charge charge cost",
+	// Codes.
+	"coupon coupon code discount", "coupons coupon code discount", "promo promo code discount",
+	"voucher voucher code discount",
+	// Words shoppers use for the help centre's.
+	"delete close", "package parcel", "packages parcel", "zipper zip", "clean clean wash",
+	"warranty warranty guarantee", "phone phone call", "telephone phone call",
+	"installments instalments", "installment instalments", "long days", "add add adding",
+	"cutoff cut-off", "now current", "currently current", "charged charged billing", "billed billed billing",
+	// Words of the question, not of its subject.
+	"get", "tell", "know", "want", "need", "like", "please", "possible", "way", "thing", "something", "anything",
+	"right", "offer", "provide",
+}
+
 // CreateKnowledgeArticle stores article a, its search passages (one per paragraph) and
 // its words in the account's vocabulary, in one transaction. Returns EConflict if its id
 // is taken.
@@ -152,7 +172,8 @@ func (s *Store) SearchKnowledge(ctx context.Context, accountID, query string, to
 		return nil, err
 	}
 	rows, err := s.queries.KnowledgeSearch(ctx, s.pool, dbsqlc.KnowledgeSearchParams{
-		AccountID: account, Query: query, Candidates: typoCandidates, Topics: textArray(topics), Max: limitParam(limit),
+		AccountID: account, Query: query, Candidates: typoCandidates, Synonyms: searchSynonyms,
+		Topics: textArray(topics), Max: limitParam(limit),
 	})
 	if err != nil {
 		return nil, interpret(err, "knowledge article")

@@ -225,6 +225,7 @@ type KnowledgeWord struct {
 	AccountID    pgtype.UUID
 	Word         string
 	ArticleCount int32
+	Lexeme       *string
 }
 
 type Message struct {
