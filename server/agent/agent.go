@@ -221,6 +221,9 @@ func (a *Agent) handle(ctx context.Context, st *turnState, p part) (result, erro
 	case d.Kind == domain.RouteHuman && d.Confidence >= router.MinConfidence:
 		return a.handoff(st, "", p.question, domain.HandoffVisitorRequested, humanRequestedText), nil
 	case !confident(d) || !hasSkill(d.Skill):
+		if reply, ok := smallTalk(p.question); ok {
+			return result{outcome: domain.TurnAnswered, messages: render(st.turn.Conversation.Channel, "", answer{text: reply})}, nil
+		}
 		if askedToRephrase(st.turn.History) {
 			return a.handoff(st, "", p.question, domain.HandoffLowConfidence, stillUnsureText), nil
 		}
