@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/tandemhq/tandem/server/accountcache"
 	"github.com/tandemhq/tandem/server/agent"
 	"github.com/tandemhq/tandem/server/api"
 	"github.com/tandemhq/tandem/server/auth"
@@ -148,8 +149,10 @@ func New(pool *pgxpool.Pool, o Options) (*App, error) {
 	}
 	metricsService := metrics.NewService(st, o.Logger)
 	skills := skill.NewService(st)
-	integrations := integration.NewService(st, o.EncryptionKeys, o.IntegrationCheckers, o.Logger)
-	kb := knowledge.NewService(st)
+	cache := accountcache.New(accountcache.DefaultTTL)
+	changes := forgettingStore{Store: st, cache: cache}
+	integrations := integration.NewService(changes, o.EncryptionKeys, o.IntegrationCheckers, o.Logger)
+	kb := knowledge.NewService(changes)
 	if o.Integrations == nil {
 		o.Integrations = integrations
 	}
@@ -158,14 +161,15 @@ func New(pool *pgxpool.Pool, o Options) (*App, error) {
 	}
 	if o.Agent == nil {
 		o.Agent = agent.New(agent.Options{
-			Router: o.Router, Statuses: skills, Logger: o.Logger, Phraser: o.Phraser,
-			Tools: &toolset.Resolver{Integrations: integrations, Store: st, Knowledge: kb.For,
+			Router: o.Router, Statuses: cachedStatuses(accountcache.Cached(cache, "skill statuses", skills.Statuses)),
+			Logger: o.Logger, Phraser: o.Phraser,
+			Tools: &toolset.Resolver{Integrations: cachedIntegrations(accountcache.Cached(cache, "connected integrations", integrations.Connected)), Store: st, Knowledge: kb.For,
 				Shopify: shopify.Options{Logger: o.Logger}, Logger: o.Logger},
 		})
 	}
-	flow := handoff.NewFlow(o.Agent, st)
+	flow := handoff.NewFlow(o.Agent, st, cache)
 	conversations := conversation.NewService(st, flow, tokens, h, hub.Publisher{Pool: pool}, o.Logger, conversation.Config{Heartbeat: o.Heartbeat})
-	handoffs := handoff.NewService(st, conversations, o.Integrations, o.Logger)
+	handoffs := handoff.NewService(changes, conversations, o.Integrations, o.Logger)
 	jobs.Register(queue, handoff.NewDeliverer(st, o.Integrations, map[domain.HandoffDestination]helpdesk.Adapter{
 		domain.DestinationZendesk: zendesk.New(o.HelpdeskTimeout),
 		domain.DestinationGorgias: gorgias.New(o.HelpdeskTimeout),

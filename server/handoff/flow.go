@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/tandemhq/tandem/server/accountcache"
 	"github.com/tandemhq/tandem/server/domain"
 )
 
@@ -33,14 +34,20 @@ type FlowStore interface {
 // turns of the offer (yes or no), of the email address, and stays silent while the
 // team owns the conversation.
 type Flow struct {
-	ai    domain.Agent
-	store FlowStore
-	now   func() time.Time
+	ai       domain.Agent
+	store    FlowStore
+	settings accountcache.Loader[domain.HandoffSettings]
+	now      func() time.Time
 }
 
-// NewFlow returns the flow around the AI agent ai.
-func NewFlow(ai domain.Agent, store FlowStore) *Flow {
-	return &Flow{ai: ai, store: store, now: func() time.Time { return time.Now().UTC() }}
+// NewFlow returns the flow around the AI agent ai, reading the account's handoff
+// settings through cache (nil: from the store at every handoff).
+func NewFlow(ai domain.Agent, store FlowStore, cache *accountcache.Cache) *Flow {
+	settings := func(ctx context.Context, accountID string) (domain.HandoffSettings, error) {
+		return loadSettings(ctx, store, accountID)
+	}
+	return &Flow{ai: ai, store: store, settings: accountcache.Cached(cache, "handoff settings", settings),
+		now: func() time.Time { return time.Now().UTC() }}
 }
 
 // Respond answers the turn: by the flow while a handoff is under way, else by the AI.
@@ -63,7 +70,7 @@ func (f *Flow) answer(ctx context.Context, t domain.Turn) (domain.Reply, error) 
 	if err != nil || reply.Handoff == nil {
 		return reply, err
 	}
-	hs, err := loadSettings(ctx, f.store, t.Conversation.AccountID)
+	hs, err := f.settings(ctx, t.Conversation.AccountID)
 	if err != nil {
 		return domain.Reply{}, err
 	}
@@ -139,7 +146,7 @@ func (f *Flow) email(ctx context.Context, t domain.Turn) (domain.Reply, error) {
 // email address they just gave if any.
 func (f *Flow) handOff(ctx context.Context, t domain.Turn, trigger domain.SoftHandoff, email string) (domain.Reply, error) {
 	c := t.Conversation
-	hs, err := loadSettings(ctx, f.store, c.AccountID)
+	hs, err := f.settings(ctx, c.AccountID)
 	if err != nil {
 		return domain.Reply{}, err
 	}

@@ -20,7 +20,8 @@ type Integrations interface {
 }
 
 // Resolver builds an account's tool set on every call from its connected integrations;
-// it caches nothing, so connecting or disconnecting takes effect at the next turn.
+// it caches nothing itself, so connecting or disconnecting takes effect at the next turn
+// unless Integrations caches (the server's does, per replica: see package accountcache).
 //
 //   - The demo store (domain.ProviderDemoStore) gives every tool but Knowledge.
 //   - Shopify (domain.ProviderShopify) gives Profiles, Orders and Products, in place of
