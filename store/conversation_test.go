@@ -242,7 +242,7 @@ func TestListConversations(t *testing.T) {
 		}
 		pages = append(pages, page...)
 		last := page[len(page)-1]
-		f.After = &domain.ConversationPosition{CreatedAt: last.CreatedAt, ID: last.ID}
+		f.After = &domain.Position{CreatedAt: last.CreatedAt, ID: last.ID}
 		// A conversation starting meanwhile is newer than every page; it does not shift them.
 		createConversation(t, b, a.ID, &conversationOpts{CreatedAt: base.Add(time.Hour)})
 	}

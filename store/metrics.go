@@ -112,7 +112,7 @@ func (s *Store) HandoffLog(ctx context.Context, accountID string, f domain.Hando
 		BeforeCreatedAt: f.To, BeforeID: pgtype.UUID{Bytes: uuid.Max, Valid: true},
 	}
 	if f.After != nil && f.After.CreatedAt.Before(f.To) {
-		if p.BeforeID, err = parseID("page token", f.After.HandoffID); err != nil {
+		if p.BeforeID, err = parseID("page token", f.After.ID); err != nil {
 			return nil, err
 		}
 		p.BeforeCreatedAt = f.After.CreatedAt

@@ -309,7 +309,7 @@ func handOffOnce(ctx context.Context, url, siteKey string, i int) error {
 func waitDelivered(ctx context.Context, st *store.Store, accountID string, want int) ([]domain.Handoff, error) {
 	for {
 		var all []domain.Handoff
-		var after *domain.HandoffPosition
+		var after *domain.Position
 		for {
 			page, err := st.ListHandoffs(ctx, accountID, domain.HandoffFilter{After: after, Limit: 1000})
 			if err != nil {
@@ -320,7 +320,7 @@ func waitDelivered(ctx context.Context, st *store.Store, accountID string, want 
 				break
 			}
 			last := page[len(page)-1]
-			after = &domain.HandoffPosition{CreatedAt: last.CreatedAt, ID: last.ID}
+			after = &domain.Position{CreatedAt: last.CreatedAt, ID: last.ID}
 		}
 		delivered := 0
 		for _, h := range all {

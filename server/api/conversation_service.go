@@ -68,7 +68,7 @@ func (s *conversationServer) GetConversation(ctx context.Context, req *connect.R
 
 func (s *conversationServer) ListConversations(ctx context.Context, req *connect.Request[tandemv1.ListConversationsRequest]) (*connect.Response[tandemv1.ListConversationsResponse], error) {
 	m := req.Msg
-	after, err := parseConversationPageToken(m.PageToken)
+	after, err := parseNewestFirstPageToken(m.PageToken)
 	if err != nil {
 		return nil, connectError(ctx, s.logger, err)
 	}
@@ -86,7 +86,7 @@ func (s *conversationServer) ListConversations(ctx context.Context, req *connect
 	if err != nil {
 		return nil, connectError(ctx, s.logger, err)
 	}
-	return connect.NewResponse(&tandemv1.ListConversationsResponse{Conversations: conversationsToProto(cs), NextPageToken: conversationPageToken(next)}), nil
+	return connect.NewResponse(&tandemv1.ListConversationsResponse{Conversations: conversationsToProto(cs), NextPageToken: newestFirstPageToken(next)}), nil
 }
 
 func (s *conversationServer) CloseConversation(ctx context.Context, req *connect.Request[tandemv1.CloseConversationRequest]) (*connect.Response[tandemv1.CloseConversationResponse], error) {

@@ -35,7 +35,7 @@ func (s *handoffServer) UpdateHandoffSettings(ctx context.Context, req *connect.
 
 func (s *handoffServer) ListHandoffs(ctx context.Context, req *connect.Request[tandemv1.ListHandoffsRequest]) (*connect.Response[tandemv1.ListHandoffsResponse], error) {
 	m := req.Msg
-	after, err := parseHandoffPageToken(m.PageToken)
+	after, err := parseNewestFirstPageToken(m.PageToken)
 	if err != nil {
 		return nil, connectError(ctx, s.logger, err)
 	}
@@ -46,7 +46,7 @@ func (s *handoffServer) ListHandoffs(ctx context.Context, req *connect.Request[t
 	if err != nil {
 		return nil, connectError(ctx, s.logger, err)
 	}
-	out := &tandemv1.ListHandoffsResponse{NextPageToken: handoffPageToken(next)}
+	out := &tandemv1.ListHandoffsResponse{NextPageToken: newestFirstPageToken(next)}
 	for _, h := range hs {
 		out.Handoffs = append(out.Handoffs, handoffToProto(h))
 	}

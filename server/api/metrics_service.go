@@ -66,7 +66,7 @@ func (s *metricsServer) GetSkillPerformance(ctx context.Context, req *connect.Re
 
 func (s *metricsServer) ListHandoffLog(ctx context.Context, req *connect.Request[tandemv1.ListHandoffLogRequest]) (*connect.Response[tandemv1.ListHandoffLogResponse], error) {
 	m := req.Msg
-	after, err := parseHandoffLogPageToken(m.PageToken)
+	after, err := parseNewestFirstPageToken(m.PageToken)
 	if err != nil {
 		return nil, connectError(ctx, s.logger, err)
 	}
@@ -78,7 +78,7 @@ func (s *metricsServer) ListHandoffLog(ctx context.Context, req *connect.Request
 	if err != nil {
 		return nil, connectError(ctx, s.logger, err)
 	}
-	out := &tandemv1.ListHandoffLogResponse{NextPageToken: handoffLogPageToken(next)}
+	out := &tandemv1.ListHandoffLogResponse{NextPageToken: newestFirstPageToken(next)}
 	for _, e := range entries {
 		out.Entries = append(out.Entries, &tandemv1.HandoffLogEntry{
 			ConversationId: e.ConversationID, HandoffId: e.HandoffID, Question: e.Question, Skill: skills.proto(e.Skill),

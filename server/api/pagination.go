@@ -47,25 +47,6 @@ func parsePositionToken(token string, n int) (time.Time, string, []string, error
 	return time.UnixMicro(us).UTC(), parts[1], parts[2:], nil
 }
 
-// conversationPageToken encodes a listing position as an opaque token.
-func conversationPageToken(p *domain.ConversationPosition) string {
-	if p == nil {
-		return ""
-	}
-	return positionToken(p.CreatedAt, p.ID)
-}
-
-func parseConversationPageToken(token string) (*domain.ConversationPosition, error) {
-	if token == "" {
-		return nil, nil
-	}
-	t, id, _, err := parsePositionToken(token, 0)
-	if err != nil {
-		return nil, err
-	}
-	return &domain.ConversationPosition{CreatedAt: t, ID: id}, nil
-}
-
 // questionPageToken encodes a position among a skill's questions.
 func questionPageToken(p *domain.QuestionPosition) string {
 	if p == nil {
@@ -89,27 +70,8 @@ func parseQuestionPageToken(token string) (*domain.QuestionPosition, error) {
 	return &domain.QuestionPosition{CreatedAt: t, ConversationID: id, Sequence: seq}, nil
 }
 
-// handoffLogPageToken encodes a position in the handoff log.
-func handoffLogPageToken(p *domain.HandoffLogPosition) string {
-	if p == nil {
-		return ""
-	}
-	return positionToken(p.CreatedAt, p.HandoffID)
-}
-
-func parseHandoffLogPageToken(token string) (*domain.HandoffLogPosition, error) {
-	if token == "" {
-		return nil, nil
-	}
-	t, id, _, err := parsePositionToken(token, 0)
-	if err != nil {
-		return nil, err
-	}
-	return &domain.HandoffLogPosition{CreatedAt: t, HandoffID: id}, nil
-}
-
-// newestFirstPageToken encodes a position in a newest-first listing (skill requests,
-// knowledge articles).
+// newestFirstPageToken encodes a position in a newest-first listing (conversations,
+// handoffs, the handoff log, skill requests, knowledge articles) as an opaque token.
 func newestFirstPageToken(p *domain.Position) string {
 	if p == nil {
 		return ""
@@ -126,25 +88,6 @@ func parseNewestFirstPageToken(token string) (*domain.Position, error) {
 		return nil, err
 	}
 	return &domain.Position{CreatedAt: t, ID: id}, nil
-}
-
-// handoffPageToken encodes a handoff listing position as an opaque token.
-func handoffPageToken(p *domain.HandoffPosition) string {
-	if p == nil {
-		return ""
-	}
-	return positionToken(p.CreatedAt, p.ID)
-}
-
-func parseHandoffPageToken(token string) (*domain.HandoffPosition, error) {
-	if token == "" {
-		return nil, nil
-	}
-	t, id, _, err := parsePositionToken(token, 0)
-	if err != nil {
-		return nil, err
-	}
-	return &domain.HandoffPosition{CreatedAt: t, ID: id}, nil
 }
 
 // offsetPage pages a fixed list (the skill catalog, the providers): it converts the page

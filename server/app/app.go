@@ -137,11 +137,14 @@ func New(pool *pgxpool.Pool, o Options) (*App, error) {
 	st := store.New(pool).WithJobs(queue)
 	h := hub.New(o.Logger)
 	tokens := auth.NewVisitorTokens(o.TokenSecret, o.VisitorTokenTTL)
+	// One client per helpdesk, so credential checks and ticket deliveries share
+	// Gorgias's per-key rate limit.
+	zendeskClient, gorgiasClient := zendesk.New(o.HelpdeskTimeout), gorgias.New(o.HelpdeskTimeout)
 	if o.IntegrationCheckers == nil {
 		o.IntegrationCheckers = map[domain.IntegrationProvider]integration.Checker{
 			domain.ProviderShopify: shopify.Checker{Options: shopify.Options{Logger: o.Logger}},
-			domain.ProviderZendesk: zendesk.Checker{Client: zendesk.New(o.HelpdeskTimeout)},
-			domain.ProviderGorgias: gorgias.Checker{Client: gorgias.New(o.HelpdeskTimeout)},
+			domain.ProviderZendesk: zendesk.Checker{Client: zendeskClient},
+			domain.ProviderGorgias: gorgias.Checker{Client: gorgiasClient},
 		}
 	}
 	if o.MetricsFoldInterval == 0 {
@@ -171,8 +174,8 @@ func New(pool *pgxpool.Pool, o Options) (*App, error) {
 	conversations := conversation.NewService(st, flow, tokens, h, hub.Publisher{Pool: pool}, o.Logger, conversation.Config{Heartbeat: o.Heartbeat})
 	handoffs := handoff.NewService(changes, conversations, o.Integrations, o.Logger)
 	jobs.Register(queue, handoff.NewDeliverer(st, o.Integrations, map[domain.HandoffDestination]helpdesk.Adapter{
-		domain.DestinationZendesk: zendesk.New(o.HelpdeskTimeout),
-		domain.DestinationGorgias: gorgias.New(o.HelpdeskTimeout),
+		domain.DestinationZendesk: zendeskClient,
+		domain.DestinationGorgias: gorgiasClient,
 	}, o.Logger))
 	inactivity := conversation.NewInactivityCloser(conversations, st, o.Logger, o.Inactivity)
 	jobs.Register(queue, inactivity)

@@ -476,15 +476,15 @@ func (s *Service) Get(ctx context.Context, p domain.Principal, id string) (domai
 
 // List returns a page of the account's conversations, newest first, and the position to
 // continue from (nil on the last page).
-func (s *Service) List(ctx context.Context, p domain.Principal, f domain.ConversationFilter) ([]domain.Conversation, *domain.ConversationPosition, error) {
+func (s *Service) List(ctx context.Context, p domain.Principal, f domain.ConversationFilter) ([]domain.Conversation, *domain.Position, error) {
 	limit := f.Limit
 	f.Limit = limit + 1
 	cs, err := s.store.ListConversations(ctx, p.AccountID, f)
 	if err != nil {
 		return nil, nil, err
 	}
-	cs, next := domain.Page(cs, limit, func(c domain.Conversation) domain.ConversationPosition {
-		return domain.ConversationPosition{CreatedAt: c.CreatedAt, ID: c.ID}
+	cs, next := domain.Page(cs, limit, func(c domain.Conversation) domain.Position {
+		return domain.Position{CreatedAt: c.CreatedAt, ID: c.ID}
 	})
 	return cs, next, nil
 }

@@ -39,17 +39,9 @@ type ConversationFilter struct {
 	// VisitorEmail keeps conversations with this visitor email, case-insensitively.
 	VisitorEmail string
 	// After continues a listing after this conversation (nil starts at the newest).
-	After *ConversationPosition
+	After *Position
 	// Limit is the most to return.
 	Limit int
-}
-
-// ConversationPosition is a place in the newest-first order of conversations.
-type ConversationPosition struct {
-	// CreatedAt is the conversation's creation time.
-	CreatedAt time.Time
-	// ID is the conversation's id.
-	ID string
 }
 
 // EventFilter selects events of the account-wide stream.

@@ -108,17 +108,9 @@ type HandoffFilter struct {
 	// Destination keeps only this destination (all when empty).
 	Destination HandoffDestination
 	// After continues after this handoff (nil starts at the newest).
-	After *HandoffPosition
+	After *Position
 	// Limit is the most to return.
 	Limit int
-}
-
-// HandoffPosition is a place in the newest-first order of handoffs.
-type HandoffPosition struct {
-	// CreatedAt is the handoff's creation time.
-	CreatedAt time.Time
-	// ID is the handoff's id.
-	ID string
 }
 
 // HandoffMethod is how an account hands off.

@@ -108,17 +108,9 @@ type HandoffLogFilter struct {
 	// Reason keeps one reason (all when empty).
 	Reason HandoffReason
 	// After continues after this entry (nil starts at the newest).
-	After *HandoffLogPosition
+	After *Position
 	// Limit is the most to return.
 	Limit int
-}
-
-// HandoffLogPosition is a place in the newest-first order of the handoff log.
-type HandoffLogPosition struct {
-	// CreatedAt is the handoff's time.
-	CreatedAt time.Time
-	// HandoffID is the handoff.
-	HandoffID string
 }
 
 // metricContribution is what conversation c counts for in the metrics, per skill (empty

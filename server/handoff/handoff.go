@@ -187,15 +187,17 @@ func validateHours(bh *domain.BusinessHours) error {
 
 // List returns a page of the account's handoffs, newest first, and where the next
 // page starts (nil on the last page).
-func (s *Service) List(ctx context.Context, p domain.Principal, f domain.HandoffFilter) ([]domain.Handoff, *domain.HandoffPosition, error) {
+func (s *Service) List(ctx context.Context, p domain.Principal, f domain.HandoffFilter) ([]domain.Handoff, *domain.Position, error) {
 	limit := f.Limit
 	f.Limit = limit + 1
 	hs, err := s.store.ListHandoffs(ctx, p.AccountID, f)
-	if err != nil || len(hs) <= limit {
-		return hs, nil, err
+	if err != nil {
+		return nil, nil, err
 	}
-	last := hs[limit-1]
-	return hs[:limit], &domain.HandoffPosition{CreatedAt: last.CreatedAt, ID: last.ID}, nil
+	page, next := domain.Page(hs, limit, func(h domain.Handoff) domain.Position {
+		return domain.Position{CreatedAt: h.CreatedAt, ID: h.ID}
+	})
+	return page, next, nil
 }
 
 // Get returns a handoff with its conversation and full transcript.

@@ -93,7 +93,7 @@ func (s *Service) List(ctx context.Context, accountID string, topic domain.Knowl
 	if err != nil {
 		return nil, nil, err
 	}
-	page, next := domain.Paginate(as, limit, func(a domain.KnowledgeArticle) domain.Position {
+	page, next := domain.Page(as, limit, func(a domain.KnowledgeArticle) domain.Position {
 		return domain.Position{CreatedAt: a.CreatedAt, ID: a.ID}
 	})
 	return page, next, nil

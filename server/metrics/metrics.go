@@ -222,7 +222,7 @@ func (s *Service) SkillPerformance(ctx context.Context, p domain.Principal, in S
 // HandoffLog returns a page of the handoffs of conversations routed to the team, newest
 // first, and where the next page starts (nil on the last page). Returns EInvalid for a
 // bad period.
-func (s *Service) HandoffLog(ctx context.Context, p domain.Principal, f domain.HandoffLogFilter) ([]domain.HandoffLogEntry, *domain.HandoffLogPosition, error) {
+func (s *Service) HandoffLog(ctx context.Context, p domain.Principal, f domain.HandoffLogFilter) ([]domain.HandoffLogEntry, *domain.Position, error) {
 	if err := checkPeriod(f.From, f.To); err != nil {
 		return nil, nil, err
 	}
@@ -232,8 +232,8 @@ func (s *Service) HandoffLog(ctx context.Context, p domain.Principal, f domain.H
 	if err != nil {
 		return nil, nil, err
 	}
-	entries, next := domain.Page(entries, limit, func(e domain.HandoffLogEntry) domain.HandoffLogPosition {
-		return domain.HandoffLogPosition{CreatedAt: e.CreatedAt, HandoffID: e.HandoffID}
+	entries, next := domain.Page(entries, limit, func(e domain.HandoffLogEntry) domain.Position {
+		return domain.Position{CreatedAt: e.CreatedAt, ID: e.HandoffID}
 	})
 	return entries, next, nil
 }

@@ -171,7 +171,7 @@ func (s *Service) ListRequests(ctx context.Context, accountID string, after *dom
 	if err != nil {
 		return nil, nil, err
 	}
-	page, next := domain.Paginate(rs, limit, func(r domain.SkillRequest) domain.Position {
+	page, next := domain.Page(rs, limit, func(r domain.SkillRequest) domain.Position {
 		return domain.Position{CreatedAt: r.CreatedAt, ID: r.ID}
 	})
 	return page, next, nil
